@@ -1,0 +1,83 @@
+//! Fetch (`fetch_*` imports): non-blocking HTTP(S) and storage reads.
+//!
+//! A fetch is opened with a [`FetchRequest`], the URL and optional request headers
+//! (`Name: value` lines separated by `\n`, for `Range`, CMCD and the like). Its bytes are
+//! then read into guest memory (`fetch_read`, for playlists and box headers) or moved
+//! into a media-store object (`fetch_read_to_store`, for segment payload), without ever
+//! blocking: a call returns [`Status::WouldBlock`](crate::Status) when no byte is there
+//! yet. Progress also arrives as [`crate::event::FetchEvent`]s.
+
+use crate::wire::{wire_enum, wire_struct};
+
+wire_enum! {
+    /// The request method.
+    pub enum Method {
+        /// GET.
+        Get = 0,
+        /// HEAD (headers only).
+        Head = 1,
+    }
+}
+
+wire_enum! {
+    /// Where a fetch is.
+    pub enum FetchState {
+        /// Connecting or waiting for the response headers.
+        Pending = 0,
+        /// Headers are in; the body is arriving.
+        Receiving = 1,
+        /// The whole body has arrived (it may still be unread).
+        Done = 2,
+        /// Failed; `FetchInfo::error` says how.
+        Failed = 3,
+    }
+}
+
+/// `range_end` meaning "to the end of the resource".
+pub const RANGE_TO_END: u64 = u64::MAX;
+
+wire_struct! {
+    /// How to fetch (`fetch_open`).
+    pub struct FetchRequest {
+        /// First byte wanted (0 for the whole resource).
+        pub range_start: u64,
+        /// Last byte wanted, inclusive, or [`RANGE_TO_END`].
+        pub range_end: u64,
+        /// The method.
+        pub method: Method,
+        /// Give up after this many milliseconds without progress; 0 = port default.
+        pub timeout_ms: u32,
+    }
+}
+
+impl FetchRequest {
+    /// A GET of the whole resource.
+    pub const fn get() -> Self {
+        Self {
+            range_start: 0,
+            range_end: RANGE_TO_END,
+            method: Method::Get,
+            timeout_ms: 0,
+        }
+    }
+}
+
+wire_struct! {
+    /// The progress of a fetch (`fetch_info`).
+    pub struct FetchInfo {
+        /// Body length from the response, or -1 when unknown.
+        pub content_length: i64,
+        /// Body bytes received so far.
+        pub received: u64,
+        /// Body bytes already read by the guest.
+        pub consumed: u64,
+        /// The state.
+        pub state: FetchState,
+        /// HTTP status (200, 206, 404…); 0 before headers or for storage.
+        pub http_status: u32,
+        /// When `Failed`: the negated [`Status`](crate::Status) code (a positive number).
+        pub error: u32,
+        /// Microseconds from open to the first body byte (0 until then).
+        pub first_byte_us: u32,
+    }
+}
