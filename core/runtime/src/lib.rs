@@ -1,0 +1,2 @@
+//! wasp-core
+#![no_std]

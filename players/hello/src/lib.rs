@@ -1,0 +1,2 @@
+//! wasp-hello
+#![no_std]

@@ -1,0 +1,2 @@
+//! wasp-probe
+#![no_std]

@@ -1,0 +1,2 @@
+//! wasp-guest
+#![no_std]

@@ -1,0 +1,2 @@
+//! wasp-testkit
+#![no_std]

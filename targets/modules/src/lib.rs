@@ -1,0 +1,2 @@
+//! wasp-modules
+#![no_std]
