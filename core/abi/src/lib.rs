@@ -79,16 +79,39 @@ pub const EXPORT_TICK: &str = "wasp_tick";
 /// Every export a module must provide.
 pub const REQUIRED_EXPORTS: &[&str] = &[EXPORT_MEMORY, EXPORT_INIT, EXPORT_TICK];
 
-/// A handle: the low 16 bits index a host table, the high 16 bits are a generation
-/// (never 0, so 0 is never a valid handle).
+/// Handles: opaque `u32` values. Layout: bits 0–11 slot index, bits 12–15 the kind
+/// (fetch, store object, decoder, image), bits 16–31 a generation that is never 0 — so 0
+/// is never a valid handle, a closed handle is stale, and a handle of one kind is
+/// refused by the calls of another.
 pub mod handle {
-    /// Packs a slot index and a generation.
-    pub const fn pack(index: u16, generation: u16) -> u32 {
-        ((generation as u32) << 16) | index as u32
+    /// Most open handles of one kind.
+    pub const MAX_SLOTS: usize = 1 << 12;
+
+    /// The kind of object a handle names.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    #[repr(u8)]
+    pub enum Kind {
+        /// A fetch.
+        Fetch = 1,
+        /// A media-store object.
+        StoreObject = 2,
+        /// A decoder.
+        Decoder = 3,
+        /// An image on the graphics plane.
+        Image = 4,
+    }
+
+    /// Packs a kind, slot index (`< MAX_SLOTS`) and generation.
+    pub const fn pack(kind: Kind, index: u16, generation: u16) -> u32 {
+        ((generation as u32) << 16) | ((kind as u32) << 12) | (index as u32 & 0xFFF)
     }
     /// The slot index.
     pub const fn index(handle: u32) -> u16 {
-        handle as u16
+        (handle & 0xFFF) as u16
+    }
+    /// The kind bits.
+    pub const fn kind_bits(handle: u32) -> u8 {
+        ((handle >> 12) & 0xF) as u8
     }
     /// The generation.
     pub const fn generation(handle: u32) -> u16 {
@@ -254,7 +277,8 @@ mod tests {
 
     #[test]
     fn handles_pack_index_and_generation() {
-        let h = handle::pack(7, 3);
-        assert_eq!((handle::index(h), handle::generation(h)), (7, 3));
+        let h = handle::pack(handle::Kind::Decoder, 7, 3);
+        assert_eq!((handle::index(h), handle::kind_bits(h), handle::generation(h)), (7, 3, 3));
+        assert_ne!(h, handle::pack(handle::Kind::Image, 7, 3));
     }
 }
