@@ -99,7 +99,8 @@ wire_struct! {
 }
 
 wire_struct! {
-    /// A run of glyphs from one A8 atlas, in one colour.
+    /// A run of glyphs from one atlas image (A8 for text; an RGBA atlas is tinted as
+    /// [`DrawImage`] is), in one colour.
     pub struct Glyphs {
         /// Atlas image handle.
         pub image: u32,

@@ -170,7 +170,10 @@ impl<P: Port> Host<P> {
         }
         self.image_bytes = 0;
         self.store.clear();
-        self.events.clear();
+        // Keys, commands and device events are for whichever instance runs next (a
+        // `Load` queued before the module started must reach it); fetch and decoder
+        // events name handles that no longer exist.
+        self.events.retain(|e| !matches!(e, HostEvent::Fetch(_) | HostEvent::Decoder(_)));
         self.draw_list = Vec::new();
         self.memory = None;
         self.limiter.refused = None;

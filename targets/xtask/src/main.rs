@@ -1,1 +1,139 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's single entry point for builds that need
+//! flags (see `cargo xtask help`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const HELP: &str = "\
+cargo xtask <command>
+
+  demo      build the player modules and run the demo: the `hello` module on the
+            deterministic test device, with scripted keys and a fetch
+  test      every check CI runs: fmt, clippy, all tests (the modules are built to
+            wasm by the test build), no_std builds for microcontrollers, the
+            firmware size report, docs, benchmarks compiled (not run)
+  modules   write the player modules to target/modules/*.wasm and print their sizes
+  size      build the minimal Cortex-M firmware embedding wasp-core and print its
+            flash and RAM use
+  bench     run the criterion benchmarks (not part of `test`: figures go to docs/perf.md)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("modules") => modules(),
+        Some("size") => size().map(|_| ()),
+        Some("bench") => run("benchmarks", cargo().args(["bench", "-p", "wasp-core"]).args(&args[1..])),
+        Some("help" | "--help" | "-h") | None => {
+            print!("{HELP}");
+            Ok(())
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Runs one step, printing its name and duration.
+fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
+    let start = Instant::now();
+    println!("==> {step}");
+    let status = cmd.status().map_err(|e| format!("{step}: cannot start: {e}"))?;
+    let secs = start.elapsed().as_secs_f64();
+    if status.success() {
+        println!("==> {step}: ok ({secs:.1} s)");
+        Ok(())
+    } else {
+        Err(format!("{step} failed ({status}) after {secs:.1} s"))
+    }
+}
+
+fn demo(extra: &[String]) -> Result<(), String> {
+    run("demo", cargo().args(["run", "--quiet", "--release", "-p", "wasp-demo", "--"]).args(extra))
+}
+
+fn test() -> Result<(), String> {
+    let start = Instant::now();
+    run("format", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run("clippy", cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run("tests", cargo().args(["test", "--workspace"]))?;
+    for target in ["thumbv7em-none-eabihf", "riscv32imac-unknown-none-elf"] {
+        run(
+            &format!("no_std build for {target}"),
+            cargo().args(["build", "-p", "wasp-abi", "-p", "wasp-core", "--target", target]),
+        )?;
+    }
+    size()?;
+    run(
+        "docs",
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "-p", "wasp-abi", "-p", "wasp-core"]),
+    )?;
+    run("benchmarks compile", cargo().args(["bench", "--no-run", "-p", "wasp-core"]))?;
+    println!("==> all checks passed in {:.0} s", start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// The modules `targets/modules` builds (its build script is the one place that knows
+/// how), copied to `target/modules`.
+fn modules() -> Result<(), String> {
+    run("player modules", cargo().args(["build", "-p", "wasp-modules"]))?;
+    let built = root().join("target/wasm-modules/wasm32-unknown-unknown/wasm");
+    let dir = root().join("target/modules");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    for name in ["probe", "hello"] {
+        let from = built.join(format!("wasp_{name}.wasm"));
+        let bytes = std::fs::read(&from).map_err(|e| format!("read {}: {e}", from.display()))?;
+        let path = dir.join(format!("wasp-{name}.wasm"));
+        std::fs::write(&path, &bytes).map_err(|e| format!("write {}: {e}", path.display()))?;
+        println!("{:>8} bytes ({:>6.1} KiB)  {}", bytes.len(), bytes.len() as f64 / 1024.0, path.display());
+    }
+    Ok(())
+}
+
+/// Flash and RAM of the minimal firmware, from `llvm-size` (rustup's llvm-tools).
+fn size() -> Result<(u64, u64), String> {
+    let target = "thumbv7em-none-eabihf";
+    run(
+        "firmware size build",
+        cargo().args(["build", "-p", "wasp-mcu-minimal", "--target", target, "--profile", "firmware"]),
+    )?;
+    let elf = root().join(format!("target/{target}/firmware/wasp-mcu-minimal"));
+    let sysroot = Command::new("rustc")
+        .current_dir(root())
+        .args(["--print", "sysroot"])
+        .output()
+        .map_err(|e| format!("rustc --print sysroot: {e}"))?;
+    let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
+    let tool = Path::new(&sysroot).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/llvm-size");
+    let out = Command::new(&tool)
+        .arg(&elf)
+        .output()
+        .map_err(|e| format!("{}: {e} (install with `rustup component add llvm-tools`)", tool.display()))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Berkeley format: text data bss dec hex filename
+    let fields: Vec<u64> = text.lines().nth(1).unwrap_or_default().split_whitespace().filter_map(|f| f.parse().ok()).collect();
+    let [text_bytes, data, bss, ..] = fields[..] else {
+        return Err(format!("unexpected llvm-size output:\n{text}"));
+    };
+    let (flash, ram) = (text_bytes + data, data + bss);
+    println!("==> firmware ({target}, profile firmware): flash {flash} bytes ({:.1} KiB), static RAM {ram} bytes ({:.1} KiB) + heap", flash as f64 / 1024.0, ram as f64 / 1024.0);
+    Ok((flash, ram))
+}
