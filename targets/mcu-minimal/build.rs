@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 fn main() {
-    let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else { return };
+    let Some(out) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
+        return;
+    };
     let _ = std::fs::write(out.join("memory.x"), include_bytes!("memory.x"));
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=memory.x");

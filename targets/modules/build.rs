@@ -16,19 +16,36 @@ use std::process::Command;
 const MODULES: &[(&str, &str)] = &[("wasp-probe", "wasp_probe"), ("wasp-hello", "wasp_hello")];
 
 fn main() {
-    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let root = manifest.join("../..").canonicalize().expect("workspace root");
+    let manifest =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = manifest
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root");
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let target_dir = root.join("target").join("wasm-modules");
     let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
 
-    for path in ["players", "core/abi", "Cargo.toml", "Cargo.lock", ".cargo/config.toml", "rust-toolchain.toml"] {
+    for path in [
+        "players",
+        "core/abi",
+        "Cargo.toml",
+        "Cargo.lock",
+        ".cargo/config.toml",
+        "rust-toolchain.toml",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(path).display());
     }
 
     let mut cmd = Command::new(cargo);
     cmd.current_dir(&root)
-        .args(["build", "--profile", "wasm", "--target", "wasm32-unknown-unknown"])
+        .args([
+            "build",
+            "--profile",
+            "wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+        ])
         .env("CARGO_TARGET_DIR", &target_dir);
     for (package, _) in MODULES {
         cmd.args(["-p", package]);
@@ -47,13 +64,17 @@ fn main() {
         cmd.env_remove(var);
     }
     let status = cmd.status().expect("run cargo to build the player modules");
-    assert!(status.success(), "building the player modules for wasm32-unknown-unknown failed (see above)");
+    assert!(
+        status.success(),
+        "building the player modules for wasm32-unknown-unknown failed (see above)"
+    );
 
     let built = target_dir.join("wasm32-unknown-unknown").join("wasm");
     let mut consts = String::new();
     for (package, stem) in MODULES {
         let file = format!("{stem}.wasm");
-        std::fs::copy(built.join(&file), out.join(&file)).unwrap_or_else(|e| panic!("copy {file}: {e}"));
+        std::fs::copy(built.join(&file), out.join(&file))
+            .unwrap_or_else(|e| panic!("copy {file}: {e}"));
         let name = stem.trim_start_matches("wasp_").to_uppercase();
         consts.push_str(&format!(
             "/// `{package}` built for wasm32 (profile `wasm`).\npub const {name}: &[u8] = include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{file}\"));\n"

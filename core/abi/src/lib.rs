@@ -278,7 +278,14 @@ mod tests {
     #[test]
     fn handles_pack_index_and_generation() {
         let h = handle::pack(handle::Kind::Decoder, 7, 3);
-        assert_eq!((handle::index(h), handle::kind_bits(h), handle::generation(h)), (7, 3, 3));
+        assert_eq!(
+            (
+                handle::index(h),
+                handle::kind_bits(h),
+                handle::generation(h)
+            ),
+            (7, 3, 3)
+        );
         assert_ne!(h, handle::pack(handle::Kind::Image, 7, 3));
     }
 }

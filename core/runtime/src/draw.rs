@@ -53,7 +53,9 @@ impl<'a> DrawList<'a> {
 }
 
 fn inside(rect: &Rect, desc: &ImageDesc) -> bool {
-    let fits = |pos: i32, len: u32, size: u32| pos >= 0 && (pos as u64) + u64::from(len) <= u64::from(size);
+    let fits = |pos: i32, len: u32, size: u32| {
+        pos >= 0 && (pos as u64) + u64::from(len) <= u64::from(size)
+    };
     fits(rect.x, rect.w, desc.width) && fits(rect.y, rect.h, desc.height)
 }
 
@@ -64,14 +66,21 @@ fn inside(rect: &Rect, desc: &ImageDesc) -> bool {
 /// `InvalidArgument` for a malformed record or a source rectangle outside its image;
 /// `BadHandle` for an image handle that is not open; `BudgetExceeded` if `out` cannot
 /// grow.
-pub fn check(list: &[u8], images: &HandleTable<ImageEntry>, out: &mut Vec<u8>) -> Result<usize, Status> {
+pub fn check(
+    list: &[u8],
+    images: &HandleTable<ImageEntry>,
+    out: &mut Vec<u8>,
+) -> Result<usize, Status> {
     out.clear();
-    out.try_reserve(list.len()).map_err(|_| Status::BudgetExceeded)?;
+    out.try_reserve(list.len())
+        .map_err(|_| Status::BudgetExceeded)?;
     let mut count = 0;
     let mut scratch = Vec::new();
     for record in Records::new(list) {
         let record = record?;
-        let Some(command) = DrawCommand::decode(record)? else { continue };
+        let Some(command) = DrawCommand::decode(record)? else {
+            continue;
+        };
         scratch.clear();
         let payload: &[u8] = match command {
             DrawCommand::Image(mut draw) => {
@@ -86,7 +95,12 @@ pub fn check(list: &[u8], images: &HandleTable<ImageEntry>, out: &mut Vec<u8>) -
             DrawCommand::Glyphs(mut glyphs, quads) => {
                 let image = images.get(glyphs.image)?;
                 for q in glyph_quads(quads) {
-                    let cell = Rect { x: q.sx.into(), y: q.sy.into(), w: q.w.into(), h: q.h.into() };
+                    let cell = Rect {
+                        x: q.sx.into(),
+                        y: q.sy.into(),
+                        w: q.w.into(),
+                        h: q.h.into(),
+                    };
                     if !inside(&cell, &image.desc) {
                         return Err(Status::InvalidArgument);
                     }
@@ -96,7 +110,10 @@ pub fn check(list: &[u8], images: &HandleTable<ImageEntry>, out: &mut Vec<u8>) -
                 scratch.extend_from_slice(quads);
                 &scratch
             }
-            _ => record.payload.get(..record.payload.len()).unwrap_or_default(),
+            _ => record
+                .payload
+                .get(..record.payload.len())
+                .unwrap_or_default(),
         };
         let mut pos = out.len();
         out.resize(pos + wasp_abi::wire::RECORD_HEADER + payload.len(), 0);

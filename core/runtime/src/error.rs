@@ -164,11 +164,17 @@ impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             FaultKind::Trap(t) => write!(f, "module trapped: {t}")?,
-            FaultKind::StackOverflow => write!(f, "module overflowed its stack (recursion too deep)")?,
-            FaultKind::MemoryLimit { requested, cap } => {
-                write!(f, "module hit its memory limit: asked for {requested} bytes, cap is {cap}")?
+            FaultKind::StackOverflow => {
+                write!(f, "module overflowed its stack (recursion too deep)")?
             }
-            FaultKind::Hung { fuel } => write!(f, "module did not return after {fuel} units of fuel (endless loop?)")?,
+            FaultKind::MemoryLimit { requested, cap } => write!(
+                f,
+                "module hit its memory limit: asked for {requested} bytes, cap is {cap}"
+            )?,
+            FaultKind::Hung { fuel } => write!(
+                f,
+                "module did not return after {fuel} units of fuel (endless loop?)"
+            )?,
             FaultKind::Host(m) => write!(f, "host failure: {m}")?,
         }
         write_logs(f, &self.last_logs)
@@ -208,7 +214,11 @@ mod tests {
     #[test]
     fn error_types_stay_small() {
         // Errors travel by value through every call: keep them a few words.
-        assert!(core::mem::size_of::<LoadError>() <= 64, "{}", core::mem::size_of::<LoadError>());
+        assert!(
+            core::mem::size_of::<LoadError>() <= 64,
+            "{}",
+            core::mem::size_of::<LoadError>()
+        );
         assert!(core::mem::size_of::<RunError>() <= 64);
     }
 }

@@ -18,7 +18,9 @@ pub const MAX_STRUCT: usize = 1024;
 
 fn range(ptr: i32, len: i32, size: usize) -> Result<core::ops::Range<usize>, Status> {
     let start = ptr as u32 as usize;
-    let end = start.checked_add(len as u32 as usize).ok_or(Status::OutOfBounds)?;
+    let end = start
+        .checked_add(len as u32 as usize)
+        .ok_or(Status::OutOfBounds)?;
     if end > size {
         return Err(Status::OutOfBounds);
     }

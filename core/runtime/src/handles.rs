@@ -28,7 +28,13 @@ impl<V> HandleTable<V> {
     /// An empty table of `kind` holding at most `cap` open handles (clamped to
     /// [`handle::MAX_SLOTS`]).
     pub fn new(kind: Kind, cap: usize) -> Self {
-        Self { kind, slots: Vec::new(), free: Vec::new(), open: 0, cap: cap.min(handle::MAX_SLOTS) }
+        Self {
+            kind,
+            slots: Vec::new(),
+            free: Vec::new(),
+            open: 0,
+            cap: cap.min(handle::MAX_SLOTS),
+        }
     }
 
     /// Stores `value` and returns its handle.
@@ -43,13 +49,23 @@ impl<V> HandleTable<V> {
         let index = match self.free.pop() {
             Some(index) => index,
             None => {
-                self.slots.try_reserve(1).map_err(|_| Status::BudgetExceeded)?;
-                self.free.try_reserve(self.slots.len() + 1).map_err(|_| Status::BudgetExceeded)?;
-                self.slots.push(Slot { generation: 0, value: None });
+                self.slots
+                    .try_reserve(1)
+                    .map_err(|_| Status::BudgetExceeded)?;
+                self.free
+                    .try_reserve(self.slots.len() + 1)
+                    .map_err(|_| Status::BudgetExceeded)?;
+                self.slots.push(Slot {
+                    generation: 0,
+                    value: None,
+                });
                 (self.slots.len() - 1) as u16
             }
         };
-        let slot = self.slots.get_mut(usize::from(index)).ok_or(Status::Internal)?;
+        let slot = self
+            .slots
+            .get_mut(usize::from(index))
+            .ok_or(Status::Internal)?;
         slot.generation = match slot.generation.wrapping_add(1) {
             0 => 1,
             g => g,
@@ -64,7 +80,9 @@ impl<V> HandleTable<V> {
             return Err(Status::BadHandle);
         }
         match self.slots.get(usize::from(handle::index(h))) {
-            Some(slot) if slot.generation == handle::generation(h) && slot.value.is_some() => Ok(slot),
+            Some(slot) if slot.generation == handle::generation(h) && slot.value.is_some() => {
+                Ok(slot)
+            }
             _ => Err(Status::BadHandle),
         }
     }
@@ -137,7 +155,8 @@ impl<V> HandleTable<V> {
     pub fn drain(&mut self) -> impl Iterator<Item = V> + '_ {
         self.open = 0;
         self.free.clear();
-        self.free.extend((0..self.slots.len()).rev().map(|i| i as u16));
+        self.free
+            .extend((0..self.slots.len()).rev().map(|i| i as u16));
         self.slots.iter_mut().filter_map(|s| s.value.take())
     }
 
@@ -158,10 +177,13 @@ impl<V> HandleTable<V> {
 
     /// The handle whose object satisfies `f`, if any.
     pub fn find(&self, mut f: impl FnMut(&V) -> bool) -> Option<u32> {
-        self.slots.iter().enumerate().find_map(|(i, s)| match &s.value {
-            Some(v) if f(v) => Some(handle::pack(self.kind, i as u16, s.generation)),
-            _ => None,
-        })
+        self.slots
+            .iter()
+            .enumerate()
+            .find_map(|(i, s)| match &s.value {
+                Some(v) if f(v) => Some(handle::pack(self.kind, i as u16, s.generation)),
+                _ => None,
+            })
     }
 }
 
@@ -179,7 +201,11 @@ mod tests {
         let b = t.insert(2).unwrap();
         assert_ne!(a, b, "a reused slot gets a new generation");
         assert_eq!(t.get(0), Err(Status::BadHandle));
-        assert_eq!(t.get(b ^ 0x0001_0000), Err(Status::BadHandle), "wrong generation");
+        assert_eq!(
+            t.get(b ^ 0x0001_0000),
+            Err(Status::BadHandle),
+            "wrong generation"
+        );
         let foreign = handle::pack(Kind::Decoder, handle::index(b), handle::generation(b));
         assert_eq!(t.get(foreign), Err(Status::BadHandle), "another kind");
         assert_eq!(t.get(u32::MAX), Err(Status::BadHandle));

@@ -83,7 +83,10 @@ pub struct LogRing {
 
 impl LogRing {
     fn new(keep: usize) -> Self {
-        Self { lines: VecDeque::with_capacity(keep), keep }
+        Self {
+            lines: VecDeque::with_capacity(keep),
+            keep,
+        }
     }
 
     fn push(&mut self, line: &str) {
@@ -127,7 +130,10 @@ impl<P: Port> Host<P> {
     pub(crate) fn new(port: P, limits: Limits, config: Vec<u8>) -> Self {
         Self {
             port,
-            limiter: GuestLimiter { cap: limits.guest_memory_bytes, refused: None },
+            limiter: GuestLimiter {
+                cap: limits.guest_memory_bytes,
+                refused: None,
+            },
             fetches: HandleTable::new(Kind::Fetch, limits.max_fetches),
             decoders: HandleTable::new(Kind::Decoder, limits.max_decoders),
             images: HandleTable::new(Kind::Image, limits.max_images),
@@ -173,7 +179,8 @@ impl<P: Port> Host<P> {
         // Keys, commands and device events are for whichever instance runs next (a
         // `Load` queued before the module started must reach it); fetch and decoder
         // events name handles that no longer exist.
-        self.events.retain(|e| !matches!(e, HostEvent::Fetch(_) | HostEvent::Decoder(_)));
+        self.events
+            .retain(|e| !matches!(e, HostEvent::Fetch(_) | HostEvent::Decoder(_)));
         self.draw_list = Vec::new();
         self.memory = None;
         self.limiter.refused = None;
@@ -185,7 +192,9 @@ impl<P: Port> Host<P> {
     /// translating port ids into guest handles (events of closed objects are dropped).
     pub(crate) fn pump_events(&mut self) {
         while self.events.len() < self.limits.event_queue {
-            let Some(event) = self.port.poll_event() else { break };
+            let Some(event) = self.port.poll_event() else {
+                break;
+            };
             let event = match event {
                 HostEvent::Fetch(e) => match self.fetches.find(|id| *id == e.handle) {
                     Some(handle) => HostEvent::Fetch(FetchEvent { handle, ..e }),

@@ -34,7 +34,11 @@ pub struct MediaStore {
 impl MediaStore {
     /// An empty store with a byte budget and an object cap.
     pub fn new(budget: usize, max_objects: usize) -> Self {
-        Self { objects: HandleTable::new(Kind::StoreObject, max_objects), used: 0, budget }
+        Self {
+            objects: HandleTable::new(Kind::StoreObject, max_objects),
+            used: 0,
+            budget,
+        }
     }
 
     fn room(&self, more: usize) -> Result<(), Status> {
@@ -52,8 +56,12 @@ impl MediaStore {
         let reserve = usize::try_from(reserve).map_err(|_| Status::InvalidArgument)?;
         self.room(reserve)?;
         let mut data = Vec::new();
-        data.try_reserve_exact(reserve).map_err(|_| Status::BudgetExceeded)?;
-        let handle = self.objects.insert(Object { data, reserved: reserve })?;
+        data.try_reserve_exact(reserve)
+            .map_err(|_| Status::BudgetExceeded)?;
+        let handle = self.objects.insert(Object {
+            data,
+            reserved: reserve,
+        })?;
         self.used += reserve;
         Ok(handle)
     }
@@ -71,13 +79,24 @@ impl MediaStore {
     ) -> Result<usize, Status> {
         let obj = self.objects.get(handle)?;
         let before = obj.accounted();
-        let after = obj.data.len().checked_add(len).ok_or(Status::BudgetExceeded)?.max(obj.reserved);
+        let after = obj
+            .data
+            .len()
+            .checked_add(len)
+            .ok_or(Status::BudgetExceeded)?
+            .max(obj.reserved);
         self.room(after - before)?;
         let obj = self.objects.get_mut(handle)?;
         let start = obj.data.len();
-        obj.data.try_reserve(len).map_err(|_| Status::BudgetExceeded)?;
+        obj.data
+            .try_reserve(len)
+            .map_err(|_| Status::BudgetExceeded)?;
         obj.data.resize(start + len, 0);
-        let result = obj.data.get_mut(start..).ok_or(Status::Internal).and_then(fill);
+        let result = obj
+            .data
+            .get_mut(start..)
+            .ok_or(Status::Internal)
+            .and_then(fill);
         let written = match result {
             Ok(n) => n.min(len),
             Err(e) => {
@@ -108,16 +127,27 @@ impl MediaStore {
     /// # Errors
     /// `BadHandle`; `InvalidArgument` when `src == dst`; `OutOfBounds` when the range is
     /// not inside `src`; `BudgetExceeded`.
-    pub fn append_range(&mut self, dst: u32, src: u32, offset: u64, len: usize) -> Result<usize, Status> {
+    pub fn append_range(
+        &mut self,
+        dst: u32,
+        src: u32,
+        offset: u64,
+        len: usize,
+    ) -> Result<usize, Status> {
         self.range(src, offset, len as u64)?;
         let obj = self.objects.get(dst)?;
         let (start, before) = (obj.data.len(), obj.accounted());
-        let after = start.checked_add(len).ok_or(Status::BudgetExceeded)?.max(obj.reserved);
+        let after = start
+            .checked_add(len)
+            .ok_or(Status::BudgetExceeded)?
+            .max(obj.reserved);
         self.room(after - before)?;
         let (s, d) = self.objects.get_pair_mut(src, dst)?;
         let from = usize::try_from(offset).map_err(|_| Status::OutOfBounds)?;
         let bytes = s.data.get(from..from + len).ok_or(Status::OutOfBounds)?;
-        d.data.try_reserve(len).map_err(|_| Status::BudgetExceeded)?;
+        d.data
+            .try_reserve(len)
+            .map_err(|_| Status::BudgetExceeded)?;
         d.data.extend_from_slice(bytes);
         self.used = self.used - before + after;
         Ok(start)
@@ -225,7 +255,13 @@ mod tests {
         let a = s.create(0).unwrap();
         assert_eq!(s.append_with(a, 10, |_| Err(Status::Io)), Err(Status::Io));
         assert_eq!((s.bytes(a).unwrap().len(), s.used()), (0, 0));
-        assert_eq!(s.append_with(a, 10, |out| { out[..3].copy_from_slice(b"abc"); Ok(3) }), Ok(3));
+        assert_eq!(
+            s.append_with(a, 10, |out| {
+                out[..3].copy_from_slice(b"abc");
+                Ok(3)
+            }),
+            Ok(3)
+        );
         assert_eq!((s.bytes(a).unwrap(), s.used()), (&b"abc"[..], 3));
     }
 }

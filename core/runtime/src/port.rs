@@ -17,7 +17,9 @@
 //!   an audio-only microcontroller implements only what it has.
 
 use wasp_abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
-use wasp_abi::decoder::{DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, Subsample};
+use wasp_abi::decoder::{
+    DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, Subsample,
+};
 use wasp_abi::event::{CommandEvent, DecoderEvent, DeviceEvent, FetchEvent, KeyEvent};
 use wasp_abi::fetch::{FetchInfo, FetchRequest};
 use wasp_abi::gfx::{ImageDesc, Rect};
@@ -96,7 +98,12 @@ pub trait Port {
     ///
     /// # Errors
     /// `Unsupported` for a scheme the port lacks, `Io` and the like.
-    fn fetch_open(&mut self, request: &FetchRequest, url: &str, headers: &str) -> Result<PortId, Status> {
+    fn fetch_open(
+        &mut self,
+        request: &FetchRequest,
+        url: &str,
+        headers: &str,
+    ) -> Result<PortId, Status> {
         Err(Status::Unsupported)
     }
 
@@ -141,7 +148,13 @@ pub trait Port {
     ///
     /// # Errors
     /// `Unsupported` without bulk crypto; `InvalidArgument` for bad padding/length.
-    fn decrypt(&mut self, mode: CipherMode, key: &[u8; 16], iv: &[u8; 16], data: &mut [u8]) -> Result<usize, Status> {
+    fn decrypt(
+        &mut self,
+        mode: CipherMode,
+        key: &[u8; 16],
+        iv: &[u8; 16],
+        data: &mut [u8],
+    ) -> Result<usize, Status> {
         Err(Status::Unsupported)
     }
 

@@ -3,7 +3,10 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use wasmi::{CompilationMode, Config, Engine, ExternType, Linker, Module, Store, TrapCode, TypedFunc, TypedResumableCall};
+use wasmi::{
+    CompilationMode, Config, Engine, ExternType, Linker, Module, Store, TrapCode, TypedFunc,
+    TypedResumableCall,
+};
 use wasmi::{TypedResumableCallOutOfFuel, ValType};
 use wasp_abi::player::{LogLevel, PlayerState, QoeReport, StateReason};
 use wasp_abi::section::{AbiSection, SECTION_NAME};
@@ -98,7 +101,13 @@ impl<P: Port + 'static> Runtime<P> {
     /// configuration the module reads with `config_read` (`key=value` lines).
     pub fn new(port: P, limits: Limits, config: Vec<u8>) -> Self {
         let host = Host::new(port, limits.clone(), config);
-        Self { slot: Slot::Empty(host), limits, module: Vec::new(), info: None, stats: Stats::default() }
+        Self {
+            slot: Slot::Empty(host),
+            limits,
+            module: Vec::new(),
+            info: None,
+            stats: Stats::default(),
+        }
     }
 
     fn host(&self) -> &Host<P> {
@@ -175,13 +184,22 @@ impl<P: Port + 'static> Runtime<P> {
     /// Open handles: fetches, store objects, decoders, images.
     pub fn open_handles(&self) -> [usize; 4] {
         let h = self.host();
-        [h.fetches.len(), h.store.objects(), h.decoders.len(), h.images.len()]
+        [
+            h.fetches.len(),
+            h.store.objects(),
+            h.decoders.len(),
+            h.images.len(),
+        ]
     }
 
     /// Guest linear memory size in bytes (0 when not running).
     pub fn guest_memory_bytes(&self) -> usize {
         match &self.slot {
-            Slot::Running(live) => live.store.data().memory.map_or(0, |m| m.data(&live.store).len()),
+            Slot::Running(live) => live
+                .store
+                .data()
+                .memory
+                .map_or(0, |m| m.data(&live.store).len()),
             _ => 0,
         }
     }
@@ -214,7 +232,12 @@ impl<P: Port + 'static> Runtime<P> {
     /// another.
     pub fn load(&mut self, bytes: &[u8]) -> Result<&ModuleInfo, LoadError> {
         let mut module = Vec::new();
-        module.try_reserve_exact(bytes.len()).map_err(|_| LoadError::TooLarge { size: bytes.len(), max: 0 })?;
+        module
+            .try_reserve_exact(bytes.len())
+            .map_err(|_| LoadError::TooLarge {
+                size: bytes.len(),
+                max: 0,
+            })?;
         module.extend_from_slice(bytes);
         self.module = module;
         self.info = None;
@@ -264,7 +287,6 @@ impl<P: Port + 'static> Runtime<P> {
         Engine::new(&config)
     }
 
-
     fn start(&mut self, mode: CompilationMode) -> Result<(), LoadError> {
         let host = self.take_host();
         self.slot = Slot::Empty(host);
@@ -282,7 +304,8 @@ impl<P: Port + 'static> Runtime<P> {
             }
         }
         for stub in &info.stubbed {
-            let line = alloc::format!("wasp: `{stub}` is newer than this runtime; it answers Unsupported");
+            let line =
+                alloc::format!("wasp: `{stub}` is newer than this runtime; it answers Unsupported");
             self.host_mut().runtime_log(LogLevel::Warn, &line);
         }
         let host = self.take_host();
@@ -297,7 +320,9 @@ impl<P: Port + 'static> Runtime<P> {
         };
         if store.set_fuel(init_fuel).is_err() {
             self.slot = Slot::Empty(store.into_data());
-            return Err(LoadError::Instantiate("fuel metering is unavailable".into()));
+            return Err(LoadError::Instantiate(
+                "fuel metering is unavailable".into(),
+            ));
         }
         let instance = match linker.instantiate_and_start(&mut store, &module) {
             Ok(instance) => instance,
@@ -305,7 +330,11 @@ impl<P: Port + 'static> Runtime<P> {
                 let trapped = e.as_trap_code().is_some();
                 let (host, fault) = fault(store, e);
                 self.slot = Slot::Empty(host);
-                return Err(if trapped { LoadError::InitFaulted(fault) } else { LoadError::Instantiate(fault.to_string()) });
+                return Err(if trapped {
+                    LoadError::InitFaulted(fault)
+                } else {
+                    LoadError::Instantiate(fault.to_string())
+                });
             }
         };
         // Exports were checked above; these lookups cannot fail for a checked module.
@@ -315,7 +344,10 @@ impl<P: Port + 'static> Runtime<P> {
             instance.get_typed_func::<i64, i64>(&store, EXPORT_TICK),
         ) else {
             self.slot = Slot::Empty(store.into_data());
-            return Err(LoadError::BadExport { name: EXPORT_TICK, expected: "a function (i64) -> i64" });
+            return Err(LoadError::BadExport {
+                name: EXPORT_TICK,
+                expected: "a function (i64) -> i64",
+            });
         };
         store.data_mut().memory = Some(memory);
         let status = match init.call(&mut store, ()) {
@@ -329,7 +361,10 @@ impl<P: Port + 'static> Runtime<P> {
         };
         if let Some(refused) = store.data().limiter.refused {
             let mut host = store.into_data();
-            let fault = Fault { kind: memory_fault(refused), last_logs: host.logs.to_vec() };
+            let fault = Fault {
+                kind: memory_fault(refused),
+                last_logs: host.logs.to_vec(),
+            };
             host.release_all();
             self.stats.faults += 1;
             self.slot = Slot::Faulted(host, fault.clone());
@@ -343,9 +378,19 @@ impl<P: Port + 'static> Runtime<P> {
             let status = Status::from_code(status).unwrap_or(Status::Internal);
             return Err(LoadError::InitFailed { status, last_logs });
         }
-        let line = alloc::format!("wasp: started module `{}` {} (ABI {})", info.name, info.version, info.abi);
+        let line = alloc::format!(
+            "wasp: started module `{}` {} (ABI {})",
+            info.name,
+            info.version,
+            info.abi
+        );
         store.data_mut().runtime_log(LogLevel::Info, &line);
-        self.slot = Slot::Running(Live { store, tick, pending: None, slices: 0 });
+        self.slot = Slot::Running(Live {
+            store,
+            tick,
+            pending: None,
+            slices: 0,
+        });
         self.info = Some(info);
         self.stats.starts += 1;
         Ok(())
@@ -383,7 +428,11 @@ impl<P: Port + 'static> Runtime<P> {
                 match live.store.data().limiter.refused {
                     Some(refused) => memory_fault(refused),
                     None => {
-                        let next_us = if live.store.data().events.is_empty() { next_us } else { now_us };
+                        let next_us = if live.store.data().events.is_empty() {
+                            next_us
+                        } else {
+                            now_us
+                        };
                         return Ok(Tick::Ran { next_us });
                     }
                 }
@@ -394,9 +443,13 @@ impl<P: Port + 'static> Runtime<P> {
                     live.pending = Some(suspended);
                     return Ok(Tick::Sliced);
                 }
-                FaultKind::Hung { fuel: fuel.saturating_mul(u64::from(live.slices)) }
+                FaultKind::Hung {
+                    fuel: fuel.saturating_mul(u64::from(live.slices)),
+                }
             }
-            Ok(TypedResumableCall::HostTrap(_)) => FaultKind::Host("a host function trapped".into()),
+            Ok(TypedResumableCall::HostTrap(_)) => {
+                FaultKind::Host("a host function trapped".into())
+            }
             Err(e) => classify(&e, live.store.data(), fuel).kind,
         };
         Err(self.stop(kind))
@@ -410,7 +463,10 @@ impl<P: Port + 'static> Runtime<P> {
             Slot::Empty(h) | Slot::Faulted(h, _) => h,
             Slot::Moving => unreachable_slot(),
         };
-        let fault = Fault { kind, last_logs: host.logs.to_vec() };
+        let fault = Fault {
+            kind,
+            last_logs: host.logs.to_vec(),
+        };
         host.release_all();
         let line = alloc::format!("wasp: {fault}");
         host.runtime_log(LogLevel::Error, &line);
@@ -435,13 +491,24 @@ fn classify<P: Port>(e: &wasmi::Error, host: &Host<P>, fuel: u64) -> Fault {
             None => FaultKind::Host(e.to_string()),
         }
     };
-    Fault { kind, last_logs: host.logs.to_vec() }
+    Fault {
+        kind,
+        last_logs: host.logs.to_vec(),
+    }
 }
 
 /// Parses and checks a module for an engine.
-fn check(limits: &Limits, features: u64, engine: &Engine, bytes: &[u8]) -> Result<(Module, ModuleInfo), LoadError> {
+fn check(
+    limits: &Limits,
+    features: u64,
+    engine: &Engine,
+    bytes: &[u8],
+) -> Result<(Module, ModuleInfo), LoadError> {
     if bytes.len() > limits.max_module_bytes {
-        return Err(LoadError::TooLarge { size: bytes.len(), max: limits.max_module_bytes });
+        return Err(LoadError::TooLarge {
+            size: bytes.len(),
+            max: limits.max_module_bytes,
+        });
     }
     let module = Module::new(engine, bytes).map_err(|e| LoadError::Malformed(e.to_string()))?;
     let section = module
@@ -449,9 +516,15 @@ fn check(limits: &Limits, features: u64, engine: &Engine, bytes: &[u8]) -> Resul
         .find(|s| s.name() == SECTION_NAME)
         .ok_or(LoadError::MissingAbiSection)?;
     let abi = AbiSection::decode(section.data()).map_err(LoadError::BadAbiSection)?;
-    let version = AbiVersion { major: abi.major, minor: abi.minor };
+    let version = AbiVersion {
+        major: abi.major,
+        minor: abi.minor,
+    };
     if version.major != ABI_VERSION.major || version.minor > ABI_VERSION.minor {
-        return Err(LoadError::IncompatibleAbi { module: version, runtime: ABI_VERSION });
+        return Err(LoadError::IncompatibleAbi {
+            module: version,
+            runtime: ABI_VERSION,
+        });
     }
     let missing = abi.required & !features;
     if missing != 0 {
@@ -486,14 +559,21 @@ fn check_exports(module: &Module, memory_cap: usize) -> Result<(), LoadError> {
             (EXPORT_MEMORY, ExternType::Memory(m)) => {
                 let initial = m.minimum().saturating_mul(PAGE);
                 if initial > memory_cap as u64 {
-                    return Err(LoadError::MemoryTooLarge { initial, cap: memory_cap });
+                    return Err(LoadError::MemoryTooLarge {
+                        initial,
+                        cap: memory_cap,
+                    });
                 }
                 seen[0] = true;
             }
-            (EXPORT_INIT, ExternType::Func(f)) if f.params().is_empty() && f.results() == [ValType::I32] => {
+            (EXPORT_INIT, ExternType::Func(f))
+                if f.params().is_empty() && f.results() == [ValType::I32] =>
+            {
                 seen[1] = true;
             }
-            (EXPORT_TICK, ExternType::Func(f)) if f.params() == [ValType::I64] && f.results() == [ValType::I64] => {
+            (EXPORT_TICK, ExternType::Func(f))
+                if f.params() == [ValType::I64] && f.results() == [ValType::I64] =>
+            {
                 seen[2] = true;
             }
             _ => {}

@@ -16,7 +16,11 @@ fn faulted(result: Result<Tick, RunError>) -> wasp_core::Fault {
 
 #[test]
 fn an_endless_loop_is_sliced_by_fuel_then_reported_hung() {
-    let limits = Limits { fuel_per_tick: 10_000, max_slices: 5, ..Limits::default() };
+    let limits = Limits {
+        fuel_per_tick: 10_000,
+        max_slices: 5,
+        ..Limits::default()
+    };
     let mut rt = runtime_with(limits);
     rt.load(&module(&guest(LOG, "(drop (call $log (i32.const 2) (i32.const 16) (i32.const 5))) (loop $l (br $l)) i64.const 0")))
         .unwrap();
@@ -24,18 +28,29 @@ fn an_endless_loop_is_sliced_by_fuel_then_reported_hung() {
         assert_eq!(rt.tick(0), Ok(Tick::Sliced));
     }
     let fault = faulted(rt.tick(0));
-    assert!(matches!(fault.kind, FaultKind::Hung { fuel: 50_000 }), "{fault:?}");
+    assert!(
+        matches!(fault.kind, FaultKind::Hung { fuel: 50_000 }),
+        "{fault:?}"
+    );
     assert_eq!(fault.last_logs, ["hello"]);
     assert!(fault.to_string().contains("endless loop") && fault.to_string().contains("| hello"));
     // It stays faulted until restarted, and the device logged the fault.
     assert!(matches!(rt.tick(1), Err(RunError::Faulted(_))));
-    assert!(rt.port().log_lines().iter().any(|l| l.starts_with("wasp: module did not return")));
+    assert!(rt
+        .port()
+        .log_lines()
+        .iter()
+        .any(|l| l.starts_with("wasp: module did not return")));
     assert_recovers(&mut rt);
 }
 
 #[test]
 fn a_long_computation_resumes_across_ticks_with_its_result_intact() {
-    let limits = Limits { fuel_per_tick: 20_000, max_slices: 1000, ..Limits::default() };
+    let limits = Limits {
+        fuel_per_tick: 20_000,
+        max_slices: 1000,
+        ..Limits::default()
+    };
     let mut rt = runtime_with(limits);
     // Sum 0..100_000 in a loop: far more than one tick's fuel.
     let body = r#"(local $i i64) (local $sum i64)
@@ -54,18 +69,35 @@ fn a_long_computation_resumes_across_ticks_with_its_result_intact() {
     };
     assert!(slices > 10, "it really was sliced ({slices})");
     assert_eq!(next, 4_999_950_000);
-    assert_eq!(rt.tick(0), Ok(Tick::Sliced), "the next tick starts a new call");
+    assert_eq!(
+        rt.tick(0),
+        Ok(Tick::Sliced),
+        "the next tick starts a new call"
+    );
 }
 
 #[test]
 fn growing_memory_past_the_cap_is_a_fault() {
-    let mut rt = runtime_with(Limits { guest_memory_bytes: 4 * 65536, ..Limits::default() });
+    let mut rt = runtime_with(Limits {
+        guest_memory_bytes: 4 * 65536,
+        ..Limits::default()
+    });
     // Grows by 2 pages per tick and ignores the -1 when refused.
-    rt.load(&module(&guest("", "(drop (memory.grow (i32.const 2))) i64.const 0"))).unwrap();
+    rt.load(&module(&guest(
+        "",
+        "(drop (memory.grow (i32.const 2))) i64.const 0",
+    )))
+    .unwrap();
     assert_eq!(rt.tick(0), Ok(Tick::Ran { next_us: 0 }));
     assert_eq!(rt.guest_memory_bytes(), 3 * 65536);
     let fault = faulted(rt.tick(0));
-    assert_eq!(fault.kind, FaultKind::MemoryLimit { requested: 5 * 65536, cap: 4 * 65536 });
+    assert_eq!(
+        fault.kind,
+        FaultKind::MemoryLimit {
+            requested: 5 * 65536,
+            cap: 4 * 65536
+        }
+    );
     assert_recovers(&mut rt);
 }
 
@@ -83,7 +115,10 @@ fn deep_recursion_is_a_stack_overflow_fault() {
 
 #[test]
 fn a_trap_is_reported_with_the_last_log_lines_and_the_module_restarts() {
-    let limits = Limits { log_lines_kept: 2, ..Limits::default() };
+    let limits = Limits {
+        log_lines_kept: 2,
+        ..Limits::default()
+    };
     let mut rt = runtime_with(limits);
     let wat = guest(
         &format!(r#"{LOG} (global $n (mut i32) (i32.const 0))"#),
@@ -97,8 +132,15 @@ fn a_trap_is_reported_with_the_last_log_lines_and_the_module_restarts() {
     rt.load(&module(&wat)).unwrap();
     assert_eq!(rt.tick(0), Ok(Tick::Ran { next_us: 1 }));
     let fault = faulted(rt.tick(0));
-    assert!(matches!(fault.kind, FaultKind::Trap(ref t) if t.contains("unreachable")), "{fault:?}");
-    assert_eq!(fault.last_logs, ["e", "hello"], "only the last `log_lines_kept` lines");
+    assert!(
+        matches!(fault.kind, FaultKind::Trap(ref t) if t.contains("unreachable")),
+        "{fault:?}"
+    );
+    assert_eq!(
+        fault.last_logs,
+        ["e", "hello"],
+        "only the last `log_lines_kept` lines"
+    );
     // Restart: a fresh instance (its global starts again at 0).
     rt.restart().unwrap();
     assert_eq!(rt.tick(0), Ok(Tick::Ran { next_us: 1 }));
@@ -109,8 +151,14 @@ fn a_trap_is_reported_with_the_last_log_lines_and_the_module_restarts() {
 #[test]
 fn out_of_bounds_guest_access_is_a_trap_not_a_host_fault() {
     let mut rt = runtime();
-    rt.load(&module(&guest("", "(drop (i32.load (i32.const 70000))) i64.const 0"))).unwrap();
-    assert!(matches!(faulted(rt.tick(0)).kind, FaultKind::Trap(ref t) if t.contains("out of bounds")));
+    rt.load(&module(&guest(
+        "",
+        "(drop (i32.load (i32.const 70000))) i64.const 0",
+    )))
+    .unwrap();
+    assert!(
+        matches!(faulted(rt.tick(0)).kind, FaultKind::Trap(ref t) if t.contains("out of bounds"))
+    );
     assert_recovers(&mut rt);
 }
 
@@ -131,10 +179,19 @@ fn a_fault_releases_everything_the_module_held() {
     rt.load(&module(&guest(imports, body))).unwrap();
     let _ = rt.tick(0);
     let opened = ["fetch_open", "image_create"];
-    assert!(opened.iter().all(|op| rt.port().trace.iter().any(|l| l.starts_with(op))), "{:?}", rt.port().trace);
+    assert!(
+        opened
+            .iter()
+            .all(|op| rt.port().trace.iter().any(|l| l.starts_with(op))),
+        "{:?}",
+        rt.port().trace
+    );
     assert_eq!(rt.open_handles(), [0, 0, 0, 0]);
     assert_eq!(rt.media_store_used(), 0);
-    assert!(rt.port().transfers.is_empty(), "the port's fetch was closed");
+    assert!(
+        rt.port().transfers.is_empty(),
+        "the port's fetch was closed"
+    );
     assert!(rt.port().images.is_empty(), "the port's image was freed");
     assert!(rt.port().trace.iter().any(|l| l.starts_with("fetch_close")));
 }

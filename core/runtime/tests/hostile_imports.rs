@@ -22,11 +22,11 @@ fn blob() -> Vec<u8> {
     b[40..42].copy_from_slice(&[0xff, 0xfe]); // not UTF-8
     b[48..52].copy_from_slice(&99u32.to_le_bytes()); // not a known enum value
     b[60..67].copy_from_slice(b"A: b\r\nX"); // header injection
-    // FetchRequest { range_start: 10, range_end: 5 }: an inverted range.
+                                             // FetchRequest { range_start: 10, range_end: 5 }: an inverted range.
     b[80..88].copy_from_slice(&10u64.to_le_bytes());
     b[88..96].copy_from_slice(&5u64.to_le_bytes());
     b[120..124].copy_from_slice(&[1, 0, 0xff, 0]); // a record overrunning its list
-    // FetchRequest with method 7.
+                                                   // FetchRequest with method 7.
     b[128..136].copy_from_slice(&0u64.to_le_bytes());
     b[136..144].copy_from_slice(&u64::MAX.to_le_bytes());
     b[144..148].copy_from_slice(&7u32.to_le_bytes());
@@ -64,7 +64,11 @@ const CASES: &[(&str, &[i64], Result<i32, Status>)] = &[
     ("report", &[1, 40, 2], Err(InvalidArgument)),
     ("report", &[0, END, 100], Err(OutOfBounds)),
     ("caps_decoding", &[END, 100, 0, 0, 0, 16], Err(OutOfBounds)),
-    ("caps_decoding", &[0, 2000, 0, 0, 0, 16], Err(InvalidArgument)),
+    (
+        "caps_decoding",
+        &[0, 2000, 0, 0, 0, 16],
+        Err(InvalidArgument),
+    ),
     ("caps_decoding", &[48, 4, 0, 0, 0, 16], Err(InvalidArgument)),
     ("caps_decoding", &[0, 0, 40, 2, 0, 16], Err(InvalidArgument)),
     ("caps_decoding", &[0, 0, 0, 0, END, 100], Err(OutOfBounds)),
@@ -84,7 +88,11 @@ const CASES: &[(&str, &[i64], Result<i32, Status>)] = &[
     ("fetch_info", &[FORGED, 0, 16], Err(BadHandle)),
     ("fetch_info", &[0, 0, 16], Err(BadHandle)),
     ("fetch_read", &[FORGED, 0, 16], Err(BadHandle)),
-    ("fetch_read_to_store", &[FORGED, FORGED, 100], Err(BadHandle)),
+    (
+        "fetch_read_to_store",
+        &[FORGED, FORGED, 100],
+        Err(BadHandle),
+    ),
     ("fetch_header", &[FORGED, 16, 5, 0, 16], Err(BadHandle)),
     ("fetch_url", &[FORGED, 0, 16], Err(BadHandle)),
     ("fetch_close", &[FORGED], Err(BadHandle)),
@@ -99,10 +107,14 @@ const CASES: &[(&str, &[i64], Result<i32, Status>)] = &[
     ("crypto_decrypt", &[END, 100], Err(OutOfBounds)),
     ("crypto_decrypt", &[1024, 64], Err(InvalidArgument)), // src == dst
     ("decoder_open", &[1024, 32, 0, 0], Err(InvalidArgument)), // codec Unknown
-    ("decoder_open", &[48, 4, 0, 0], Err(InvalidArgument)),   // codec 99
+    ("decoder_open", &[48, 4, 0, 0], Err(InvalidArgument)), // codec 99
     ("decoder_open", &[END, 100, 0, 0], Err(OutOfBounds)),
     ("decoder_open", &[0, 0, 0, 70_000], Err(InvalidArgument)),
-    ("decoder_submit", &[FORGED, 0, 32, 0, 0, 0, 0], Err(BadHandle)),
+    (
+        "decoder_submit",
+        &[FORGED, 0, 32, 0, 0, 0, 0],
+        Err(BadHandle),
+    ),
     ("decoder_info", &[FORGED, 0, 16], Err(BadHandle)),
     ("decoder_flush", &[FORGED], Err(BadHandle)),
     ("decoder_close", &[FORGED], Err(BadHandle)),
@@ -137,9 +149,16 @@ fn wat_data(bytes: &[u8]) -> String {
 }
 
 fn case_module(name: &str, args: &[i64]) -> Vec<u8> {
-    let import = IMPORTS.iter().find(|i| i.name == name).unwrap_or_else(|| panic!("{name} is not in the ABI"));
+    let import = IMPORTS
+        .iter()
+        .find(|i| i.name == name)
+        .unwrap_or_else(|| panic!("{name} is not in the ABI"));
     assert_eq!(import.params.len(), args.len(), "{name}: argument count");
-    let params: Vec<&str> = import.params.iter().map(|t| if *t == ValType::I32 { "i32" } else { "i64" }).collect();
+    let params: Vec<&str> = import
+        .params
+        .iter()
+        .map(|t| if *t == ValType::I32 { "i32" } else { "i64" })
+        .collect();
     let call_args: String = import
         .params
         .iter()
@@ -167,8 +186,11 @@ fn case_module(name: &str, args: &[i64]) -> Vec<u8> {
 fn every_import_answers_hostile_arguments_with_its_status() {
     let mut rt = runtime();
     for (name, args, expected) in CASES {
-        rt.load(&case_module(name, args)).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let got = rt.tick(0).unwrap_or_else(|e| panic!("{name} {args:?} faulted: {e}"));
+        rt.load(&case_module(name, args))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let got = rt
+            .tick(0)
+            .unwrap_or_else(|e| panic!("{name} {args:?} faulted: {e}"));
         let expected = match expected {
             Ok(v) => i64::from(*v),
             Err(s) => i64::from(s.code()),
@@ -181,17 +203,30 @@ fn every_import_answers_hostile_arguments_with_its_status() {
 
 #[test]
 fn every_abi_import_has_a_hostile_input_case() {
-    let missing: Vec<_> = IMPORTS.iter().map(|i| i.name).filter(|n| !CASES.iter().any(|(c, ..)| c == n)).collect();
-    assert!(missing.is_empty(), "imports without a hostile-input test: {missing:?}");
+    let missing: Vec<_> = IMPORTS
+        .iter()
+        .map(|i| i.name)
+        .filter(|n| !CASES.iter().any(|(c, ..)| c == n))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "imports without a hostile-input test: {missing:?}"
+    );
     // Every import taking a pointer has a case that points outside memory or a forged
     // handle: look for either value among its cases' arguments.
     // `media_set_position` accepts every i64: any position on the module's timeline is
     // valid, so it has no argument to refuse.
     const ANY_VALUE: &[&str] = &["media_set_position"];
-    for import in IMPORTS.iter().filter(|i| !i.params.is_empty() && !ANY_VALUE.contains(&i.name)) {
-        let probed = CASES.iter().filter(|(c, ..)| *c == import.name).any(|(_, args, res)| {
-            args.contains(&END) || args.contains(&FORGED) || args.contains(&-1) || res.is_err()
-        });
+    for import in IMPORTS
+        .iter()
+        .filter(|i| !i.params.is_empty() && !ANY_VALUE.contains(&i.name))
+    {
+        let probed = CASES
+            .iter()
+            .filter(|(c, ..)| *c == import.name)
+            .any(|(_, args, res)| {
+                args.contains(&END) || args.contains(&FORGED) || args.contains(&-1) || res.is_err()
+            });
         assert!(probed, "{} has no hostile case", import.name);
     }
 }
@@ -226,7 +261,11 @@ fn stale_and_foreign_handles_are_refused() {
 
 #[test]
 fn handle_caps_and_byte_budgets_hold() {
-    let limits = wasp_core::Limits { max_store_objects: 3, media_store_bytes: 100, ..wasp_core::Limits::default() };
+    let limits = wasp_core::Limits {
+        max_store_objects: 3,
+        media_store_bytes: 100,
+        ..wasp_core::Limits::default()
+    };
     let mut rt = runtime_with(limits);
     let imports = r#"(import "wasp" "store_create" (func $create (param i64) (result i32)))
         (import "wasp" "store_write" (func $write (param i32 i32 i32) (result i32)))"#;

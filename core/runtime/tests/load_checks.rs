@@ -34,12 +34,19 @@ fn a_module_without_the_abi_section_is_refused() {
 fn a_wrong_abi_version_is_refused_with_both_versions() {
     let mut rt = runtime();
     let bare = wat::parse_str(guest("", "i64.const 0")).unwrap();
-    for (major, minor) in [(ABI_VERSION.major + 1, 0), (ABI_VERSION.major, ABI_VERSION.minor + 1), (0, 0)] {
+    for (major, minor) in [
+        (ABI_VERSION.major + 1, 0),
+        (ABI_VERSION.major, ABI_VERSION.minor + 1),
+        (0, 0),
+    ] {
         let bytes = with_section(bare.clone(), SECTION_NAME, &abi_section(major, minor, 0));
         let err = rt.load(&bytes).unwrap_err();
         assert!(matches!(err, LoadError::IncompatibleAbi { .. }), "{err:?}");
         let text = err.to_string();
-        assert!(text.contains(&format!("{major}.{minor}")) && text.contains(&ABI_VERSION.to_string()), "{text}");
+        assert!(
+            text.contains(&format!("{major}.{minor}")) && text.contains(&ABI_VERSION.to_string()),
+            "{text}"
+        );
     }
     let bytes = with_section(bare, SECTION_NAME, b"wasp\x01");
     assert!(matches!(rt.load(&bytes), Err(LoadError::BadAbiSection(_))));
@@ -52,7 +59,11 @@ fn missing_features_are_named() {
     rt.port_mut().features = wasp_abi::player::feature::AUDIO_DECODE;
     let bare = wat::parse_str(guest("", "i64.const 0")).unwrap();
     let needs = wasp_abi::player::feature::VIDEO_DECODE | wasp_abi::player::feature::GRAPHICS;
-    let bytes = with_section(bare, SECTION_NAME, &abi_section(ABI_VERSION.major, ABI_VERSION.minor, needs));
+    let bytes = with_section(
+        bare,
+        SECTION_NAME,
+        &abi_section(ABI_VERSION.major, ABI_VERSION.minor, needs),
+    );
     let err = rt.load(&bytes).unwrap_err();
     assert_eq!(err, LoadError::MissingFeatures { missing: needs });
     assert!(err.to_string().contains("video decode") && err.to_string().contains("graphics plane"));
@@ -62,10 +73,22 @@ fn missing_features_are_named() {
 fn missing_or_mistyped_exports_are_named() {
     let mut rt = runtime();
     let cases = [
-        (r#"(module (memory (export "memory") 1) (func (export "wasp_init") (result i32) i32.const 0))"#, "wasp_tick"),
-        (r#"(module (func (export "wasp_init") (result i32) i32.const 0) (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#, "memory"),
-        (r#"(module (memory (export "memory") 1) (func (export "wasp_init") (result i64) i64.const 0) (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#, "wasp_init"),
-        (r#"(module (memory (export "memory") 1) (func (export "wasp_init") (result i32) i32.const 0) (func (export "wasp_tick") (param i32) (result i64) i64.const 0))"#, "wasp_tick"),
+        (
+            r#"(module (memory (export "memory") 1) (func (export "wasp_init") (result i32) i32.const 0))"#,
+            "wasp_tick",
+        ),
+        (
+            r#"(module (func (export "wasp_init") (result i32) i32.const 0) (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#,
+            "memory",
+        ),
+        (
+            r#"(module (memory (export "memory") 1) (func (export "wasp_init") (result i64) i64.const 0) (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#,
+            "wasp_init",
+        ),
+        (
+            r#"(module (memory (export "memory") 1) (func (export "wasp_init") (result i32) i32.const 0) (func (export "wasp_tick") (param i32) (result i64) i64.const 0))"#,
+            "wasp_tick",
+        ),
     ];
     for (wat, missing) in cases {
         match rt.load(&module(wat)) {
@@ -79,15 +102,35 @@ fn missing_or_mistyped_exports_are_named() {
 #[test]
 fn foreign_and_mistyped_imports_are_refused_and_newer_ones_stubbed() {
     let mut rt = runtime();
-    let foreign = guest(r#"(import "env" "abort" (func (param i32) (result i32)))"#, "i64.const 0");
-    assert!(matches!(rt.load(&module(&foreign)), Err(LoadError::BadImport { ref import, .. }) if import == "env.abort"));
-    let mistyped = guest(r#"(import "wasp" "log" (func (param i32 i32) (result i32)))"#, "i64.const 0");
+    let foreign = guest(
+        r#"(import "env" "abort" (func (param i32) (result i32)))"#,
+        "i64.const 0",
+    );
+    assert!(
+        matches!(rt.load(&module(&foreign)), Err(LoadError::BadImport { ref import, .. }) if import == "env.abort")
+    );
+    let mistyped = guest(
+        r#"(import "wasp" "log" (func (param i32 i32) (result i32)))"#,
+        "i64.const 0",
+    );
     let err = rt.load(&module(&mistyped)).unwrap_err();
-    assert!(err.to_string().contains("wasp.log") && err.to_string().contains("signature"), "{err}");
+    assert!(
+        err.to_string().contains("wasp.log") && err.to_string().contains("signature"),
+        "{err}"
+    );
     let memory = r#"(module (import "wasp" "mem" (memory 1)) (export "memory" (memory 0)) (func (export "wasp_init") (result i32) i32.const 0) (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#;
-    assert!(matches!(rt.load(&module(memory)), Err(LoadError::BadImport { .. })));
-    let void = guest(r#"(import "wasp" "from_the_future" (func (param i32)))"#, "i64.const 0");
-    assert!(matches!(rt.load(&module(&void)), Err(LoadError::BadImport { .. })));
+    assert!(matches!(
+        rt.load(&module(memory)),
+        Err(LoadError::BadImport { .. })
+    ));
+    let void = guest(
+        r#"(import "wasp" "from_the_future" (func (param i32)))"#,
+        "i64.const 0",
+    );
+    assert!(matches!(
+        rt.load(&module(&void)),
+        Err(LoadError::BadImport { .. })
+    ));
 
     // An import from a newer minor version links to a stub answering Unsupported.
     let newer = guest(
@@ -96,18 +139,42 @@ fn foreign_and_mistyped_imports_are_refused_and_newer_ones_stubbed() {
     );
     let info = rt.load(&module(&newer)).unwrap().clone();
     assert_eq!(info.stubbed, ["wasp.from_the_future"]);
-    assert_eq!(rt.tick(0), Ok(wasp_core::Tick::Ran { next_us: i64::from(Status::Unsupported.code()) }));
-    assert!(rt.port().log_lines().iter().any(|l| l.contains("from_the_future") && l.contains("Unsupported")));
+    assert_eq!(
+        rt.tick(0),
+        Ok(wasp_core::Tick::Ran {
+            next_us: i64::from(Status::Unsupported.code())
+        })
+    );
+    assert!(rt
+        .port()
+        .log_lines()
+        .iter()
+        .any(|l| l.contains("from_the_future") && l.contains("Unsupported")));
 }
 
 #[test]
 fn oversized_modules_and_initial_memories_are_refused() {
-    let mut rt = runtime_with(Limits { max_module_bytes: 64, ..Limits::default() });
-    assert!(matches!(rt.load(&healthy()), Err(LoadError::TooLarge { max: 64, .. })));
-    let mut rt = runtime_with(Limits { guest_memory_bytes: 128 * 1024, ..Limits::default() });
+    let mut rt = runtime_with(Limits {
+        max_module_bytes: 64,
+        ..Limits::default()
+    });
+    assert!(matches!(
+        rt.load(&healthy()),
+        Err(LoadError::TooLarge { max: 64, .. })
+    ));
+    let mut rt = runtime_with(Limits {
+        guest_memory_bytes: 128 * 1024,
+        ..Limits::default()
+    });
     let big = r#"(module (memory (export "memory") 3) (func (export "wasp_init") (result i32) i32.const 0) (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#;
     let err = rt.load(&module(big)).unwrap_err();
-    assert_eq!(err, LoadError::MemoryTooLarge { initial: 3 * 65536, cap: 128 * 1024 });
+    assert_eq!(
+        err,
+        LoadError::MemoryTooLarge {
+            initial: 3 * 65536,
+            cap: 128 * 1024
+        }
+    );
     assert_recovers(&mut rt);
 }
 
@@ -120,7 +187,13 @@ fn init_failures_and_init_traps_are_reported_with_the_last_logs() {
         (func (export "wasp_init") (result i32) (drop (call $log (i32.const 0) (i32.const 0) (i32.const 9))) i32.const -7)
         (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#;
     let err = rt.load(&module(failing)).unwrap_err();
-    assert_eq!(err, LoadError::InitFailed { status: Status::NotFound, last_logs: vec!["no config".into()] });
+    assert_eq!(
+        err,
+        LoadError::InitFailed {
+            status: Status::NotFound,
+            last_logs: vec!["no config".into()]
+        }
+    );
     let trapping = r#"(module (memory (export "memory") 1)
         (func (export "wasp_init") (result i32) unreachable)
         (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#;
@@ -131,7 +204,10 @@ fn init_failures_and_init_traps_are_reported_with_the_last_logs() {
     let start_traps = r#"(module (memory (export "memory") 1) (start $s) (func $s unreachable)
         (func (export "wasp_init") (result i32) i32.const 0)
         (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#;
-    assert!(matches!(rt.load(&module(start_traps)), Err(LoadError::InitFaulted(_))));
+    assert!(matches!(
+        rt.load(&module(start_traps)),
+        Err(LoadError::InitFaulted(_))
+    ));
     assert_recovers(&mut rt);
 }
 

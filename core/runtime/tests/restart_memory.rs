@@ -96,12 +96,19 @@ fn a_thousand_trap_restart_cycles_leave_host_memory_flat() {
         (drop (call $log (i32.const 0) (i32.const 16) (i32.const 5)))
         unreachable"#;
     let bytes = common::module(&common::guest(imports, body));
-    let mut rt = Runtime::new(QuietPort { next: 0, open: 0 }, Limits::default(), Vec::new());
+    let mut rt = Runtime::new(
+        QuietPort { next: 0, open: 0 },
+        Limits::default(),
+        Vec::new(),
+    );
     rt.load(&bytes).unwrap();
     let mut baseline = 0;
 
     for cycle in 0..1000 {
-        assert!(matches!(rt.tick(0), Err(RunError::Faulted(_))), "cycle {cycle}");
+        assert!(
+            matches!(rt.tick(0), Err(RunError::Faulted(_))),
+            "cycle {cycle}"
+        );
         assert_eq!(rt.port().open, 0, "the port got every object back");
         rt.restart().unwrap();
         // The log ring (kept across restarts, so a crash loop shows its history) fills
@@ -113,5 +120,10 @@ fn a_thousand_trap_restart_cycles_leave_host_memory_flat() {
     let end = LIVE.load(Ordering::Relaxed);
 
     assert_eq!(rt.stats().faults, 1000);
-    assert_eq!(end - baseline, 0, "host memory grew by {} bytes over 899 cycles", end - baseline);
+    assert_eq!(
+        end - baseline,
+        0,
+        "host memory grew by {} bytes over 899 cycles",
+        end - baseline
+    );
 }

@@ -50,7 +50,9 @@ pub struct TestDecoder {
 impl TestDecoder {
     pub(crate) fn new(config: DecoderConfig, extra: &[u8], capacity: usize, now: i64) -> Self {
         let interval_us = match config.codec.kind() {
-            TrackKind::Video if config.framerate_milli > 0 => 1_000_000_000 / i64::from(config.framerate_milli),
+            TrackKind::Video if config.framerate_milli > 0 => {
+                1_000_000_000 / i64::from(config.framerate_milli)
+            }
             TrackKind::Video => 33_333,
             _ => 21_333,
         };

@@ -42,7 +42,11 @@ pub struct Link {
 
 impl Default for Link {
     fn default() -> Self {
-        Self { latency_us: 1_000, bytes_per_sec: 0, up: true }
+        Self {
+            latency_us: 1_000,
+            bytes_per_sec: 0,
+            up: true,
+        }
     }
 }
 
@@ -94,7 +98,9 @@ impl Transfer {
         let elapsed = u64::try_from(now - self.first_byte_us).unwrap_or(0);
         let allowed = match link.bytes_per_sec {
             0 => limit,
-            rate => usize::try_from(elapsed.saturating_mul(rate) / 1_000_000).unwrap_or(usize::MAX).min(limit),
+            rate => usize::try_from(elapsed.saturating_mul(rate) / 1_000_000)
+                .unwrap_or(usize::MAX)
+                .min(limit),
         };
         self.received = self.received.max(allowed);
         self.state = FetchState::Receiving;
@@ -116,13 +122,25 @@ impl Transfer {
     pub(crate) fn info(&self, now: i64) -> FetchInfo {
         let headers_in = now >= self.first_byte_us;
         FetchInfo {
-            content_length: if headers_in { self.body.len() as i64 } else { -1 },
+            content_length: if headers_in {
+                self.body.len() as i64
+            } else {
+                -1
+            },
             received: self.received as u64,
             consumed: self.consumed as u64,
             state: self.state,
             http_status: if headers_in { self.status } else { 0 },
-            error: if self.state == FetchState::Failed { (-self.error.code()) as u32 } else { 0 },
-            first_byte_us: if headers_in { (self.first_byte_us - self.start_us) as u32 } else { 0 },
+            error: if self.state == FetchState::Failed {
+                (-self.error.code()) as u32
+            } else {
+                0
+            },
+            first_byte_us: if headers_in {
+                (self.first_byte_us - self.start_us) as u32
+            } else {
+                0
+            },
         }
     }
 
@@ -142,7 +160,10 @@ impl Transfer {
     }
 
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.delivered_headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.delivered_headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub(crate) fn headers_in(&self, now: i64) -> bool {
@@ -165,7 +186,13 @@ pub struct Network {
 
 impl Network {
     /// Starts a transfer at virtual time `now`.
-    pub(crate) fn open(&self, request: &FetchRequest, url: &str, headers: &str, now: i64) -> Result<Transfer, Status> {
+    pub(crate) fn open(
+        &self,
+        request: &FetchRequest,
+        url: &str,
+        headers: &str,
+        now: i64,
+    ) -> Result<Transfer, Status> {
         if !self.link.up {
             return Err(Status::Io);
         }
@@ -188,7 +215,10 @@ impl Network {
             let start = usize::try_from(request.range_start).unwrap_or(usize::MAX);
             let end = match request.range_end {
                 RANGE_TO_END => body.len(),
-                end => usize::try_from(end).unwrap_or(usize::MAX).saturating_add(1).min(body.len()),
+                end => usize::try_from(end)
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(1)
+                    .min(body.len()),
             };
             if start >= body.len() || start >= end {
                 status = 416;
@@ -206,7 +236,9 @@ impl Network {
         Ok(Transfer {
             url: url.into(),
             headers: headers.into(),
-            final_url: resource.and_then(|r| r.redirect.clone()).unwrap_or_else(|| url.into()),
+            final_url: resource
+                .and_then(|r| r.redirect.clone())
+                .unwrap_or_else(|| url.into()),
             body,
             delivered_headers,
             status,

@@ -3,9 +3,13 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 
-use aes::cipher::{block_padding::NoPadding, block_padding::Pkcs7, BlockDecryptMut, KeyIvInit, StreamCipher};
+use aes::cipher::{
+    block_padding::NoPadding, block_padding::Pkcs7, BlockDecryptMut, KeyIvInit, StreamCipher,
+};
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
-use wasp_core::abi::decoder::{DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, Subsample};
+use wasp_core::abi::decoder::{
+    DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, Subsample,
+};
 use wasp_core::abi::event::{DecoderEvent, DecoderEventKind, FetchEvent, KeyEvent};
 use wasp_core::abi::fetch::{FetchInfo, FetchRequest};
 use wasp_core::abi::gfx::{ImageDesc, Rect};
@@ -125,7 +129,11 @@ impl TestPort {
             frames: Vec::new(),
             kv: BTreeMap::new(),
             kv_budget: 64 << 10,
-            clock: MediaClockInfo { position_us: 0, rate_milli: 0, running: 0 },
+            clock: MediaClockInfo {
+                position_us: 0,
+                rate_milli: 0,
+                running: 0,
+            },
             display: DisplayInfo {
                 width: 1920,
                 height: 1080,
@@ -138,7 +146,12 @@ impl TestPort {
                 video_max_width: 1920,
                 video_max_height: 1080,
             },
-            audio: AudioOutputInfo { channels: 2, sample_rate: 48_000, latency_us: 20_000, passthrough: 0 },
+            audio: AudioOutputInfo {
+                channels: 2,
+                sample_rate: 48_000,
+                latency_us: 20_000,
+                passthrough: 0,
+            },
             features: feature::ALL_V1,
             crypto: true,
             events: VecDeque::new(),
@@ -156,7 +169,11 @@ impl TestPort {
 
     /// Queues a key press (down) for the module.
     pub fn press(&mut self, key: Key) {
-        self.events.push_back(HostEvent::Key(KeyEvent { time_us: self.now, key, action: KeyAction::Down }));
+        self.events.push_back(HostEvent::Key(KeyEvent {
+            time_us: self.now,
+            key,
+            action: KeyAction::Down,
+        }));
     }
 
     /// Moves virtual time forward: delivers network bytes, decodes, runs the clock.
@@ -168,12 +185,18 @@ impl TestPort {
         let (now, link) = (self.now, self.network.link);
         for (id, t) in &mut self.transfers {
             if t.advance(now, &link) {
-                self.events.push_back(HostEvent::Fetch(FetchEvent { handle: *id, state: t.state() }));
+                self.events.push_back(HostEvent::Fetch(FetchEvent {
+                    handle: *id,
+                    state: t.state(),
+                }));
             }
         }
         for (id, d) in &mut self.decoders {
             if d.advance(now) {
-                let event = DecoderEvent { handle: *id, what: DecoderEventKind::Drained };
+                let event = DecoderEvent {
+                    handle: *id,
+                    what: DecoderEventKind::Drained,
+                };
                 self.events.push_back(HostEvent::Decoder(event));
             }
         }
@@ -250,11 +273,16 @@ impl Port for TestPort {
     fn decoding_info(&mut self, q: &DecodingQuery, codecs: &str) -> DecodingInfo {
         let video_ok = q.width <= self.max_video.0 && q.height <= self.max_video.1;
         let supported = self.codecs.contains(&q.codec) && video_ok;
-        self.record(format_args!("caps_decoding {} {}x{} {codecs:?} -> {supported}", q.codec, q.width, q.height));
+        self.record(format_args!(
+            "caps_decoding {} {}x{} {codecs:?} -> {supported}",
+            q.codec, q.width, q.height
+        ));
         DecodingInfo {
             supported: supported.into(),
             smooth: supported.into(),
-            power_efficient: (supported && q.codec.kind() == wasp_core::abi::media::TrackKind::Video).into(),
+            power_efficient: (supported
+                && q.codec.kind() == wasp_core::abi::media::TrackKind::Video)
+                .into(),
             max_instances: u32::from(supported),
         }
     }
@@ -271,7 +299,12 @@ impl Port for TestPort {
         self.features
     }
 
-    fn fetch_open(&mut self, request: &FetchRequest, url: &str, headers: &str) -> Result<PortId, Status> {
+    fn fetch_open(
+        &mut self,
+        request: &FetchRequest,
+        url: &str,
+        headers: &str,
+    ) -> Result<PortId, Status> {
         let mut transfer = self.network.open(request, url, headers, self.now)?;
         transfer.advance(self.now, &self.network.link);
         let id = self.id();
@@ -284,11 +317,17 @@ impl Port for TestPort {
     }
 
     fn fetch_info(&mut self, id: PortId) -> FetchInfo {
-        self.transfers.get(&id).map(|t| t.info(self.now)).unwrap_or_default()
+        self.transfers
+            .get(&id)
+            .map(|t| t.info(self.now))
+            .unwrap_or_default()
     }
 
     fn fetch_read(&mut self, id: PortId, buf: &mut [u8]) -> Result<usize, Status> {
-        self.transfers.get_mut(&id).ok_or(Status::Internal)?.read(buf)
+        self.transfers
+            .get_mut(&id)
+            .ok_or(Status::Internal)?
+            .read(buf)
     }
 
     fn fetch_header(&mut self, id: PortId, name: &str, out: &mut [u8]) -> Result<usize, Status> {
@@ -296,7 +335,9 @@ impl Port for TestPort {
         if !t.headers_in(self.now) {
             return Err(Status::WouldBlock);
         }
-        t.header(name).map(|v| snprintf(v.as_bytes(), out)).ok_or(Status::NotFound)
+        t.header(name)
+            .map(|v| snprintf(v.as_bytes(), out))
+            .ok_or(Status::NotFound)
     }
 
     fn fetch_url(&mut self, id: PortId, out: &mut [u8]) -> Result<usize, Status> {
@@ -309,7 +350,13 @@ impl Port for TestPort {
         self.record(format_args!("fetch_close {id}"));
     }
 
-    fn decrypt(&mut self, mode: CipherMode, key: &[u8; 16], iv: &[u8; 16], data: &mut [u8]) -> Result<usize, Status> {
+    fn decrypt(
+        &mut self,
+        mode: CipherMode,
+        key: &[u8; 16],
+        iv: &[u8; 16],
+        data: &mut [u8],
+    ) -> Result<usize, Status> {
         if !self.crypto {
             return Err(Status::Unsupported);
         }
@@ -337,8 +384,17 @@ impl Port for TestPort {
             return Err(Status::Unsupported);
         }
         let id = self.id();
-        self.record(format_args!("decoder_open {id} {} {}x{} extra={}", config.codec, config.width, config.height, extra.len()));
-        self.decoders.insert(id, TestDecoder::new(*config, extra, self.decoder_queue_bytes, self.now));
+        self.record(format_args!(
+            "decoder_open {id} {} {}x{} extra={}",
+            config.codec,
+            config.width,
+            config.height,
+            extra.len()
+        ));
+        self.decoders.insert(
+            id,
+            TestDecoder::new(*config, extra, self.decoder_queue_bytes, self.now),
+        );
         Ok(id)
     }
 
@@ -362,13 +418,20 @@ impl Port for TestPort {
             bytes.len(),
             data.len()
         );
-        decoder.submit(Unit { info: *sample, data: bytes, encrypted: encryption.is_some() });
+        decoder.submit(Unit {
+            info: *sample,
+            data: bytes,
+            encrypted: encryption.is_some(),
+        });
         self.trace.push(line);
         Ok(())
     }
 
     fn decoder_info(&mut self, id: PortId) -> DecoderStats {
-        self.decoders.get(&id).map(TestDecoder::stats).unwrap_or_default()
+        self.decoders
+            .get(&id)
+            .map(TestDecoder::stats)
+            .unwrap_or_default()
     }
 
     fn decoder_flush(&mut self, id: PortId) {
@@ -402,8 +465,17 @@ impl Port for TestPort {
 
     fn image_create(&mut self, desc: &ImageDesc, pixels: &[u8]) -> Result<PortId, Status> {
         let id = self.id();
-        self.images.insert(id, ImageRecord { desc: *desc, pixels: pixels.to_vec() });
-        self.record(format_args!("image_create {id} {}x{} {}", desc.width, desc.height, desc.format));
+        self.images.insert(
+            id,
+            ImageRecord {
+                desc: *desc,
+                pixels: pixels.to_vec(),
+            },
+        );
+        self.record(format_args!(
+            "image_create {id} {}x{} {}",
+            desc.width, desc.height, desc.format
+        ));
         Ok(id)
     }
 
@@ -416,7 +488,10 @@ impl Port for TestPort {
                 img.pixels[dst..dst + row].copy_from_slice(&pixels[y * row..(y + 1) * row]);
             }
         }
-        self.record(format_args!("image_update {id} {},{} {}x{}", rect.x, rect.y, rect.w, rect.h));
+        self.record(format_args!(
+            "image_update {id} {},{} {}x{}",
+            rect.x, rect.y, rect.w, rect.h
+        ));
     }
 
     fn image_free(&mut self, id: PortId) {
@@ -431,12 +506,18 @@ impl Port for TestPort {
 
     fn present(&mut self) {
         let lists = std::mem::take(&mut self.pending_lists);
-        self.frames.push(Frame { at_us: self.now, lists });
+        self.frames.push(Frame {
+            at_us: self.now,
+            lists,
+        });
         self.record(format_args!("present"));
     }
 
     fn kv_get(&mut self, key: &[u8], out: &mut [u8]) -> Result<usize, Status> {
-        self.kv.get(key).map(|v| snprintf(v, out)).ok_or(Status::NotFound)
+        self.kv
+            .get(key)
+            .map(|v| snprintf(v, out))
+            .ok_or(Status::NotFound)
     }
 
     fn kv_set(&mut self, key: &[u8], value: &[u8]) -> Result<(), Status> {
@@ -445,7 +526,11 @@ impl Port for TestPort {
             return Err(Status::BudgetExceeded);
         }
         self.kv.insert(key.to_vec(), value.to_vec());
-        self.record(format_args!("kv_set {:?} {} bytes", String::from_utf8_lossy(key), value.len()));
+        self.record(format_args!(
+            "kv_set {:?} {} bytes",
+            String::from_utf8_lossy(key),
+            value.len()
+        ));
         Ok(())
     }
 

@@ -57,8 +57,15 @@ mod firmware {
         unsafe {
             HEAP.init(HEAP_MEM.as_ptr() as usize, HEAP_BYTES)
         }
-        let limits = Limits { guest_memory_bytes: 160 * 1024, ..Limits::small() };
-        let mut runtime = Runtime::new(MinimalPort { now_us: 1 << 32 }, limits, alloc::vec::Vec::new());
+        let limits = Limits {
+            guest_memory_bytes: 160 * 1024,
+            ..Limits::small()
+        };
+        let mut runtime = Runtime::new(
+            MinimalPort { now_us: 1 << 32 },
+            limits,
+            alloc::vec::Vec::new(),
+        );
         let _ = runtime.load(wasp_modules::HELLO);
         loop {
             let now = runtime.port().now_us;

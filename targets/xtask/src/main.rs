@@ -26,7 +26,10 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("modules") => modules(),
         Some("size") => size().map(|_| ()),
-        Some("bench") => run("benchmarks", cargo().args(["bench", "-p", "wasp-core"]).args(&args[1..])),
+        Some("bench") => run(
+            "benchmarks",
+            cargo().args(["bench", "-p", "wasp-core"]).args(&args[1..]),
+        ),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -56,7 +59,9 @@ fn cargo() -> Command {
 fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
     let start = Instant::now();
     println!("==> {step}");
-    let status = cmd.status().map_err(|e| format!("{step}: cannot start: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("{step}: cannot start: {e}"))?;
     let secs = start.elapsed().as_secs_f64();
     if status.success() {
         println!("==> {step}: ok ({secs:.1} s)");
@@ -67,34 +72,73 @@ fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
 }
 
 fn demo(extra: &[String]) -> Result<(), String> {
-    run("demo", cargo().args(["run", "--quiet", "--release", "-p", "wasp-demo", "--"]).args(extra))
+    run(
+        "demo",
+        cargo()
+            .args(["run", "--quiet", "--release", "-p", "wasp-demo", "--"])
+            .args(extra),
+    )
 }
 
 fn test() -> Result<(), String> {
     let start = Instant::now();
     run("format", cargo().args(["fmt", "--all", "--", "--check"]))?;
-    run("clippy", cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run(
+        "clippy",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     run("tests", cargo().args(["test", "--workspace"]))?;
     for target in ["thumbv7em-none-eabihf", "riscv32imac-unknown-none-elf"] {
         run(
             &format!("no_std build for {target}"),
-            cargo().args(["build", "-p", "wasp-abi", "-p", "wasp-core", "--target", target]),
+            cargo().args([
+                "build",
+                "-p",
+                "wasp-abi",
+                "-p",
+                "wasp-core",
+                "--target",
+                target,
+            ]),
         )?;
     }
     size()?;
     run(
         "docs",
-        cargo().env("RUSTDOCFLAGS", "-D warnings").args(["doc", "--no-deps", "-p", "wasp-abi", "-p", "wasp-core"]),
+        cargo().env("RUSTDOCFLAGS", "-D warnings").args([
+            "doc",
+            "--no-deps",
+            "-p",
+            "wasp-abi",
+            "-p",
+            "wasp-core",
+        ]),
     )?;
-    run("benchmarks compile", cargo().args(["bench", "--no-run", "-p", "wasp-core"]))?;
-    println!("==> all checks passed in {:.0} s", start.elapsed().as_secs_f64());
+    run(
+        "benchmarks compile",
+        cargo().args(["bench", "--no-run", "-p", "wasp-core"]),
+    )?;
+    println!(
+        "==> all checks passed in {:.0} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 /// The modules `targets/modules` builds (its build script is the one place that knows
 /// how), copied to `target/modules`.
 fn modules() -> Result<(), String> {
-    run("player modules", cargo().args(["build", "-p", "wasp-modules"]))?;
+    run(
+        "player modules",
+        cargo().args(["build", "-p", "wasp-modules"]),
+    )?;
     let built = root().join("target/wasm-modules/wasm32-unknown-unknown/wasm");
     let dir = root().join("target/modules");
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
@@ -103,7 +147,12 @@ fn modules() -> Result<(), String> {
         let bytes = std::fs::read(&from).map_err(|e| format!("read {}: {e}", from.display()))?;
         let path = dir.join(format!("wasp-{name}.wasm"));
         std::fs::write(&path, &bytes).map_err(|e| format!("write {}: {e}", path.display()))?;
-        println!("{:>8} bytes ({:>6.1} KiB)  {}", bytes.len(), bytes.len() as f64 / 1024.0, path.display());
+        println!(
+            "{:>8} bytes ({:>6.1} KiB)  {}",
+            bytes.len(),
+            bytes.len() as f64 / 1024.0,
+            path.display()
+        );
     }
     Ok(())
 }
@@ -113,7 +162,15 @@ fn size() -> Result<(u64, u64), String> {
     let target = "thumbv7em-none-eabihf";
     run(
         "firmware size build",
-        cargo().args(["build", "-p", "wasp-mcu-minimal", "--target", target, "--profile", "firmware"]),
+        cargo().args([
+            "build",
+            "-p",
+            "wasp-mcu-minimal",
+            "--target",
+            target,
+            "--profile",
+            "firmware",
+        ]),
     )?;
     let elf = root().join(format!("target/{target}/firmware/wasp-mcu-minimal"));
     let sysroot = Command::new("rustc")
@@ -123,13 +180,21 @@ fn size() -> Result<(u64, u64), String> {
         .map_err(|e| format!("rustc --print sysroot: {e}"))?;
     let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
     let tool = Path::new(&sysroot).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/llvm-size");
-    let out = Command::new(&tool)
-        .arg(&elf)
-        .output()
-        .map_err(|e| format!("{}: {e} (install with `rustup component add llvm-tools`)", tool.display()))?;
+    let out = Command::new(&tool).arg(&elf).output().map_err(|e| {
+        format!(
+            "{}: {e} (install with `rustup component add llvm-tools`)",
+            tool.display()
+        )
+    })?;
     let text = String::from_utf8_lossy(&out.stdout);
     // Berkeley format: text data bss dec hex filename
-    let fields: Vec<u64> = text.lines().nth(1).unwrap_or_default().split_whitespace().filter_map(|f| f.parse().ok()).collect();
+    let fields: Vec<u64> = text
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
     let [text_bytes, data, bss, ..] = fields[..] else {
         return Err(format!("unexpected llvm-size output:\n{text}"));
     };

@@ -20,7 +20,9 @@ pub fn caps_decoding<P: Port + 'static>(
 ) -> i32 {
     call(&mut c, |m, h| {
         let q: DecodingQuery = m.read(query, query_len)?;
-        let info = h.port.decoding_info(&q, m.str(codecs, codecs_len, MAX_CODECS)?);
+        let info = h
+            .port
+            .decoding_info(&q, m.str(codecs, codecs_len, MAX_CODECS)?);
         m.write(out, out_len, &info)
     })
 }

@@ -2,8 +2,8 @@
 
 use wasmi::Caller;
 use wasp_abi::decoder::{
-    DecoderConfig, EncryptionInfo, SampleInfo, SampleRange, Subsample, MAX_RATE_MILLI, MAX_SAMPLE_RANGES,
-    MAX_SUBSAMPLES, MIN_RATE_MILLI, SAMPLE_END_OF_STREAM, SAMPLE_FLAGS_V1,
+    DecoderConfig, EncryptionInfo, SampleInfo, SampleRange, Subsample, MAX_RATE_MILLI,
+    MAX_SAMPLE_RANGES, MAX_SUBSAMPLES, MIN_RATE_MILLI, SAMPLE_END_OF_STREAM, SAMPLE_FLAGS_V1,
 };
 use wasp_abi::media::{Codec, EncryptionScheme};
 use wasp_abi::wire::{Reader, Wire};
@@ -35,8 +35,14 @@ pub fn decoder_open<P: Port + 'static>(
             return Err(Status::TooManyHandles);
         }
         let id = h.port.decoder_open(&cfg, extra)?;
-        let entry = DecoderEntry { id, kind: cfg.codec.kind() };
-        h.decoders.insert(entry).map(|handle| handle as i32).inspect_err(|_| h.port.decoder_close(id))
+        let entry = DecoderEntry {
+            id,
+            kind: cfg.codec.kind(),
+        };
+        h.decoders
+            .insert(entry)
+            .map(|handle| handle as i32)
+            .inspect_err(|_| h.port.decoder_close(id))
     })
 }
 
@@ -81,7 +87,9 @@ pub fn decoder_submit<P: Port + 'static>(
         let mut parts: [&[u8]; MAX_SAMPLE_RANGES] = [&[]; MAX_SAMPLE_RANGES];
         let mut total = 0u64;
         for (part, range) in parts.iter_mut().zip(list.iter()) {
-            *part = h.store.range(range.object, range.offset, range.length.into())?;
+            *part = h
+                .store
+                .range(range.object, range.offset, range.length.into())?;
             total += u64::from(range.length);
         }
         if total != u64::from(info.size) {
@@ -93,7 +101,9 @@ pub fn decoder_submit<P: Port + 'static>(
             None
         } else {
             let bytes = m.bytes(crypt, crypt_len)?;
-            let (head, rest) = bytes.split_at_checked(EncryptionInfo::SIZE).ok_or(Status::InvalidArgument)?;
+            let (head, rest) = bytes
+                .split_at_checked(EncryptionInfo::SIZE)
+                .ok_or(Status::InvalidArgument)?;
             let enc = EncryptionInfo::decode(head)?;
             let n = enc.subsample_count as usize;
             if enc.scheme == EncryptionScheme::None
@@ -105,19 +115,32 @@ pub fn decoder_submit<P: Port + 'static>(
             }
             let subs = subsamples.get_mut(..n).ok_or(Status::InvalidArgument)?;
             decode_list(rest, subs)?;
-            let covered: u64 = subs.iter().map(|s| u64::from(s.clear) + u64::from(s.protected)).sum();
+            let covered: u64 = subs
+                .iter()
+                .map(|s| u64::from(s.clear) + u64::from(s.protected))
+                .sum();
             if n > 0 && covered != total {
                 return Err(Status::InvalidArgument);
             }
             Some((enc, &*subs))
         };
         let encryption = encryption.as_ref().map(|(e, s)| (e, *s));
-        h.port.decoder_submit(id, &info, parts.get(..count).unwrap_or_default(), encryption)?;
+        h.port.decoder_submit(
+            id,
+            &info,
+            parts.get(..count).unwrap_or_default(),
+            encryption,
+        )?;
         Ok(0)
     })
 }
 
-pub fn decoder_info<P: Port + 'static>(mut c: Caller<'_, Host<P>>, decoder: i32, out: i32, out_len: i32) -> i32 {
+pub fn decoder_info<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    decoder: i32,
+    out: i32,
+    out_len: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let entry = h.decoders.get(decoder as u32)?;
         let (id, kind) = (entry.id, entry.kind);

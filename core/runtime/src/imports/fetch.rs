@@ -52,11 +52,19 @@ pub fn fetch_open<P: Port + 'static>(
             return Err(Status::TooManyHandles);
         }
         let id = h.port.fetch_open(&request, url, headers)?;
-        h.fetches.insert(id).map(|handle| handle as i32).inspect_err(|_| h.port.fetch_close(id))
+        h.fetches
+            .insert(id)
+            .map(|handle| handle as i32)
+            .inspect_err(|_| h.port.fetch_close(id))
     })
 }
 
-pub fn fetch_info<P: Port + 'static>(mut c: Caller<'_, Host<P>>, fetch: i32, out: i32, out_len: i32) -> i32 {
+pub fn fetch_info<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    fetch: i32,
+    out: i32,
+    out_len: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let id = *h.fetches.get(fetch as u32)?;
         let info = h.port.fetch_info(id);
@@ -64,7 +72,12 @@ pub fn fetch_info<P: Port + 'static>(mut c: Caller<'_, Host<P>>, fetch: i32, out
     })
 }
 
-pub fn fetch_read<P: Port + 'static>(mut c: Caller<'_, Host<P>>, fetch: i32, out: i32, cap: i32) -> i32 {
+pub fn fetch_read<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    fetch: i32,
+    out: i32,
+    cap: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let id = *h.fetches.get(fetch as u32)?;
         let buf = m.bytes_mut(out, cap)?;
@@ -73,29 +86,41 @@ pub fn fetch_read<P: Port + 'static>(mut c: Caller<'_, Host<P>>, fetch: i32, out
     })
 }
 
-pub fn fetch_read_to_store<P: Port + 'static>(mut c: Caller<'_, Host<P>>, fetch: i32, object: i32, max: i64) -> i32 {
+pub fn fetch_read_to_store<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    fetch: i32,
+    object: i32,
+    max: i64,
+) -> i32 {
     call(&mut c, |_, h| {
         let id = *h.fetches.get(fetch as u32)?;
         h.store.bytes(object as u32)?;
         // The count is returned as an i32: move at most i32::MAX per call.
-        let max = usize::try_from(max).map_err(|_| Status::InvalidArgument)?.min(i32::MAX as usize);
+        let max = usize::try_from(max)
+            .map_err(|_| Status::InvalidArgument)?
+            .min(i32::MAX as usize);
         let mut moved = 0usize;
         while moved < max {
             let info = h.port.fetch_info(id);
-            let available = usize::try_from(info.received.saturating_sub(info.consumed)).unwrap_or(usize::MAX);
+            let available =
+                usize::try_from(info.received.saturating_sub(info.consumed)).unwrap_or(usize::MAX);
             if available == 0 {
                 if moved > 0 {
                     break;
                 }
                 return Err(match info.state {
                     FetchState::Done => Status::EndOfStream,
-                    FetchState::Failed => Status::from_code(-(info.error as i32)).unwrap_or(Status::Io),
+                    FetchState::Failed => {
+                        Status::from_code(-(info.error as i32)).unwrap_or(Status::Io)
+                    }
                     _ => Status::WouldBlock,
                 });
             }
             let chunk = available.min(max - moved).min(STORE_CHUNK);
             let port = &mut h.port;
-            let n = h.store.append_with(object as u32, chunk, |out| port.fetch_read(id, out));
+            let n = h
+                .store
+                .append_with(object as u32, chunk, |out| port.fetch_read(id, out));
             match n {
                 Ok(0) => break,
                 Ok(n) => moved += n,
@@ -119,7 +144,9 @@ pub fn fetch_header<P: Port + 'static>(
         let id = *h.fetches.get(fetch as u32)?;
         let mut name_buf = [0u8; MAX_HEADER_NAME];
         let name = m.str(name, name_len, MAX_HEADER_NAME)?;
-        let name_copy = name_buf.get_mut(..name.len()).ok_or(Status::InvalidArgument)?;
+        let name_copy = name_buf
+            .get_mut(..name.len())
+            .ok_or(Status::InvalidArgument)?;
         name_copy.copy_from_slice(name.as_bytes());
         let name = core::str::from_utf8(name_copy).map_err(|_| Status::InvalidArgument)?;
         let port = &mut h.port;
@@ -127,7 +154,12 @@ pub fn fetch_header<P: Port + 'static>(
     })
 }
 
-pub fn fetch_url<P: Port + 'static>(mut c: Caller<'_, Host<P>>, fetch: i32, out: i32, cap: i32) -> i32 {
+pub fn fetch_url<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    fetch: i32,
+    out: i32,
+    cap: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let id = *h.fetches.get(fetch as u32)?;
         let port = &mut h.port;
@@ -151,7 +183,10 @@ mod tests {
     fn header_injection_is_refused() {
         assert_eq!(check_headers("Range: bytes=0-99\nX-Cmcd: br=3000"), Ok(()));
         assert_eq!(check_headers(""), Ok(()));
-        assert_eq!(check_headers("Range: a\r\nGET / HTTP/1.1"), Err(Status::InvalidArgument));
+        assert_eq!(
+            check_headers("Range: a\r\nGET / HTTP/1.1"),
+            Err(Status::InvalidArgument)
+        );
         assert_eq!(check_headers("no colon"), Err(Status::InvalidArgument));
         assert_eq!(check_headers(": empty name"), Err(Status::InvalidArgument));
         assert_eq!(check_headers("Bad Name: x"), Err(Status::InvalidArgument));

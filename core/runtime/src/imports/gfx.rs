@@ -15,7 +15,9 @@ const MAX_SIDE: u32 = 8192;
 
 fn bytes_per_pixel(format: PixelFormat) -> Result<u32, Status> {
     match format {
-        PixelFormat::Rgba8888Premul | PixelFormat::A8 => format.bytes_per_pixel().ok_or(Status::Internal),
+        PixelFormat::Rgba8888Premul | PixelFormat::A8 => {
+            format.bytes_per_pixel().ok_or(Status::Internal)
+        }
         _ => Err(Status::Unsupported),
     }
 }
@@ -30,7 +32,12 @@ pub fn gfx_image_create<P: Port + 'static>(
     call(&mut c, |m, h| {
         let d: ImageDesc = m.read(desc, desc_len)?;
         let bpp = bytes_per_pixel(d.format)?;
-        if d.width == 0 || d.height == 0 || d.width > MAX_SIDE || d.height > MAX_SIDE || d.stride < d.width * bpp {
+        if d.width == 0
+            || d.height == 0
+            || d.width > MAX_SIDE
+            || d.height > MAX_SIDE
+            || d.stride < d.width * bpp
+        {
             return Err(Status::InvalidArgument);
         }
         let expected = u64::from(d.stride) * u64::from(d.height);
@@ -48,7 +55,11 @@ pub fn gfx_image_create<P: Port + 'static>(
         let id = h.port.image_create(&d, pixels)?;
         let handle = h
             .images
-            .insert(ImageEntry { id, desc: d, bytes: cost })
+            .insert(ImageEntry {
+                id,
+                desc: d,
+                bytes: cost,
+            })
             .inspect_err(|_| h.port.image_free(id))?;
         h.image_bytes += cost;
         Ok(handle as i32)
@@ -67,7 +78,9 @@ pub fn gfx_image_update<P: Port + 'static>(
         let entry = h.images.get(image as u32)?;
         let (id, d) = (entry.id, entry.desc);
         let r: Rect = m.read(rect, rect_len)?;
-        let fits = |pos: i32, len: u32, size: u32| pos >= 0 && pos as u64 + u64::from(len) <= u64::from(size);
+        let fits = |pos: i32, len: u32, size: u32| {
+            pos >= 0 && pos as u64 + u64::from(len) <= u64::from(size)
+        };
         if r.w == 0 || r.h == 0 || !fits(r.x, r.w, d.width) || !fits(r.y, r.h, d.height) {
             return Err(Status::InvalidArgument);
         }

@@ -16,7 +16,13 @@ fn key<'a>(m: &'a GuestMemory<'_>, ptr: i32, len: i32) -> Result<&'a [u8], Statu
     Ok(key)
 }
 
-pub fn kv_get<P: Port + 'static>(mut c: Caller<'_, Host<P>>, k: i32, k_len: i32, out: i32, cap: i32) -> i32 {
+pub fn kv_get<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    k: i32,
+    k_len: i32,
+    out: i32,
+    cap: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let mut copy = [0u8; MAX_KV_KEY];
         let key = key(m, k, k_len)?;
@@ -27,7 +33,13 @@ pub fn kv_get<P: Port + 'static>(mut c: Caller<'_, Host<P>>, k: i32, k_len: i32,
     })
 }
 
-pub fn kv_set<P: Port + 'static>(mut c: Caller<'_, Host<P>>, k: i32, k_len: i32, v: i32, v_len: i32) -> i32 {
+pub fn kv_set<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    k: i32,
+    k_len: i32,
+    v: i32,
+    v_len: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let key = key(m, k, k_len)?;
         let value = m.bytes(v, v_len)?;

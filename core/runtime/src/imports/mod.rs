@@ -102,25 +102,41 @@ pub(crate) enum Resolution {
 ///
 /// # Errors
 /// [`LoadError::BadImport`] saying why it cannot be linked.
-pub(crate) fn resolve(module: &str, field: &str, ty: Option<&FuncType>) -> Result<Resolution, LoadError> {
-    let bad = |reason| LoadError::BadImport { import: alloc::format!("{module}.{field}"), reason };
+pub(crate) fn resolve(
+    module: &str,
+    field: &str,
+    ty: Option<&FuncType>,
+) -> Result<Resolution, LoadError> {
+    let bad = |reason| LoadError::BadImport {
+        import: alloc::format!("{module}.{field}"),
+        reason,
+    };
     if module != IMPORT_MODULE {
         return Err(bad("wasp provides imports under module `wasp` only"));
     }
-    let ty = ty.ok_or_else(|| bad("wasp provides functions only (no imported memory, table or global)"))?;
+    let ty = ty
+        .ok_or_else(|| bad("wasp provides functions only (no imported memory, table or global)"))?;
     let returns_i32 = ty.results() == [ValType::I32];
     match imports::find(field) {
         Some(abi) => {
             let params_match = ty.params().len() == abi.params.len()
-                && ty.params().iter().zip(abi.params).all(|(p, a)| *p == abi_type(*a));
+                && ty
+                    .params()
+                    .iter()
+                    .zip(abi.params)
+                    .all(|(p, a)| *p == abi_type(*a));
             if params_match && returns_i32 {
                 Ok(Resolution::Provided)
             } else {
-                Err(bad("its signature differs from the wasp ABI's (see wasp_abi::imports)"))
+                Err(bad(
+                    "its signature differs from the wasp ABI's (see wasp_abi::imports)",
+                ))
             }
         }
         None if returns_i32 => Ok(Resolution::Stub),
-        None => Err(bad("unknown to this runtime and does not return i32, so it cannot be stubbed")),
+        None => Err(bad(
+            "unknown to this runtime and does not return i32, so it cannot be stubbed",
+        )),
     }
 }
 

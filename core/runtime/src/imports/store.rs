@@ -8,17 +8,30 @@ use crate::host::{call, Host};
 use crate::port::Port;
 
 pub fn store_create<P: Port + 'static>(mut c: Caller<'_, Host<P>>, reserve: i64) -> i32 {
-    call(&mut c, |_, h| h.store.create(reserve).map(|handle| handle as i32))
+    call(&mut c, |_, h| {
+        h.store.create(reserve).map(|handle| handle as i32)
+    })
 }
 
-pub fn store_write<P: Port + 'static>(mut c: Caller<'_, Host<P>>, object: i32, ptr: i32, len: i32) -> i32 {
+pub fn store_write<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    object: i32,
+    ptr: i32,
+    len: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let n = h.store.append(object as u32, m.bytes(ptr, len)?)?;
         Ok(n as i32)
     })
 }
 
-pub fn store_read<P: Port + 'static>(mut c: Caller<'_, Host<P>>, object: i32, offset: i64, out: i32, len: i32) -> i32 {
+pub fn store_read<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    object: i32,
+    offset: i64,
+    out: i32,
+    len: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let data = h.store.bytes(object as u32)?;
         let offset = usize::try_from(offset).map_err(|_| Status::InvalidArgument)?;
@@ -56,7 +69,11 @@ pub fn store_usage<P: Port + 'static>(mut c: Caller<'_, Host<P>>, out: i32, out_
     })
 }
 
-pub fn crypto_decrypt<P: Port + 'static>(mut c: Caller<'_, Host<P>>, params: i32, params_len: i32) -> i32 {
+pub fn crypto_decrypt<P: Port + 'static>(
+    mut c: Caller<'_, Host<P>>,
+    params: i32,
+    params_len: i32,
+) -> i32 {
     call(&mut c, |m, h| {
         let p: CryptoParams = m.read(params, params_len)?;
         if p.src == p.dst || p.reserved != 0 {
@@ -65,7 +82,10 @@ pub fn crypto_decrypt<P: Port + 'static>(mut c: Caller<'_, Host<P>>, params: i32
         if p.mode != CipherMode::Ctr && !p.length.is_multiple_of(16) {
             return Err(Status::InvalidArgument);
         }
-        let len = usize::try_from(p.length).ok().filter(|n| *n <= i32::MAX as usize).ok_or(Status::InvalidArgument)?;
+        let len = usize::try_from(p.length)
+            .ok()
+            .filter(|n| *n <= i32::MAX as usize)
+            .ok_or(Status::InvalidArgument)?;
         // Copy the ciphertext to the end of the destination, then decrypt it in place.
         let start = h.store.append_range(p.dst, p.src, p.src_offset, len)?;
         let port = &mut h.port;

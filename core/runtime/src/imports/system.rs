@@ -47,7 +47,9 @@ pub fn log<P: Port + 'static>(mut c: Caller<'_, Host<P>>, level: i32, ptr: i32, 
     call(&mut c, |m, h| {
         let level = LogLevel::from_u32(level as u32).ok_or(Status::InvalidArgument)?;
         let bytes = m.bytes(ptr, len)?;
-        let bytes = bytes.get(..bytes.len().min(MAX_LOG_LINE)).unwrap_or_default();
+        let bytes = bytes
+            .get(..bytes.len().min(MAX_LOG_LINE))
+            .unwrap_or_default();
         let line = String::from_utf8_lossy(bytes);
         h.module_log(level, &line);
         Ok(0)
@@ -86,7 +88,9 @@ pub fn config_read<P: Port + 'static>(mut c: Caller<'_, Host<P>>, out: i32, cap:
 pub fn event_poll<P: Port + 'static>(mut c: Caller<'_, Host<P>>, out: i32, cap: i32) -> i32 {
     call(&mut c, |m, h| {
         let buf = m.bytes_mut(out, cap)?;
-        let Some(front) = h.events.front() else { return Ok(0) };
+        let Some(front) = h.events.front() else {
+            return Ok(0);
+        };
         let mut record = [0u8; MAX_EVENT];
         let event = match front {
             HostEvent::Key(e) => Event::Key(*e),
@@ -101,7 +105,10 @@ pub fn event_poll<P: Port + 'static>(mut c: Caller<'_, Host<P>>, out: i32, cap: 
                 // An embedder argument too long for the ABI: drop it rather than wedge
                 // the queue.
                 h.events.pop_front();
-                h.runtime_log(LogLevel::Warn, "wasp: dropped an event whose argument exceeds the ABI's limit");
+                h.runtime_log(
+                    LogLevel::Warn,
+                    "wasp: dropped an event whose argument exceeds the ABI's limit",
+                );
                 return Ok(0);
             }
         };

@@ -38,7 +38,11 @@ pub fn abi_section(major: u16, minor: u16, required: u64) -> Vec<u8> {
 /// Compiles WAT and appends a current ABI section.
 pub fn module(wat: &str) -> Vec<u8> {
     let v = wasp_abi::ABI_VERSION;
-    with_section(wat::parse_str(wat).expect("test WAT compiles"), SECTION_NAME, &abi_section(v.major, v.minor, 0))
+    with_section(
+        wat::parse_str(wat).expect("test WAT compiles"),
+        SECTION_NAME,
+        &abi_section(v.major, v.minor, 0),
+    )
 }
 
 /// The exports every module needs, with a tick body returning an i64.
@@ -56,7 +60,11 @@ pub fn guest(imports: &str, tick_body: &str) -> String {
 
 /// A runtime on a fresh test port.
 pub fn runtime() -> Runtime<TestPort> {
-    Runtime::new(TestPort::new(), Limits::default(), b"url=mem://a\n".to_vec())
+    Runtime::new(
+        TestPort::new(),
+        Limits::default(),
+        b"url=mem://a\n".to_vec(),
+    )
 }
 
 /// A runtime with custom limits.
@@ -75,6 +83,7 @@ pub fn healthy() -> Vec<u8> {
 
 /// Loads [`healthy`] and checks that it ticks.
 pub fn assert_recovers(rt: &mut Runtime<TestPort>) {
-    rt.load(&healthy()).expect("a healthy module loads after a hostile one");
+    rt.load(&healthy())
+        .expect("a healthy module loads after a hostile one");
     assert_eq!(rt.tick(100), Ok(wasp_core::Tick::Ran { next_us: 7 }));
 }
