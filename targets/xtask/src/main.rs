@@ -16,19 +16,23 @@ cargo xtask <command>
   modules   write the player modules to target/modules/*.wasm and print their sizes
   size      build the minimal Cortex-M firmware embedding wasp-core and print its
             flash and RAM use
+  fuzz [s]  run every fuzz target for s seconds (default 60; `test` runs each for 10);
+            installs the nightly toolchain and cargo-fuzz when missing
   bench     run the criterion benchmarks (not part of `test`: figures go to docs/perf.md)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let rest = args.get(1..).unwrap_or_default();
     let result = match args.first().map(String::as_str) {
-        Some("demo") => demo(&args[1..]),
+        Some("demo") => demo(rest),
         Some("test") => test(),
         Some("modules") => modules(),
         Some("size") => size().map(|_| ()),
+        Some("fuzz") => fuzz(rest.first().and_then(|s| s.parse().ok()).unwrap_or(60)),
         Some("bench") => run(
             "benchmarks",
-            cargo().args(["bench", "-p", "wasp-core"]).args(&args[1..]),
+            cargo().args(["bench", "-p", "wasp-core"]).args(rest),
         ),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
@@ -157,6 +161,62 @@ fn modules() -> Result<(), String> {
     Ok(())
 }
 
+/// Fuzz targets: (crate folder, target).
+const FUZZ_TARGETS: &[(&str, &str)] = &[
+    ("core/abi", "abi_decode"),
+    ("core/runtime", "host_calls"),
+    ("core/runtime", "load_module"),
+];
+
+/// Runs every fuzz target for `seconds` each (cargo fuzz needs nightly: the fuzz
+/// crates are their own workspaces, outside the stable one).
+fn fuzz(seconds: u32) -> Result<(), String> {
+    let has = |args: &[&str]| {
+        Command::new("rustup")
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has(&["run", "nightly", "rustc", "--version"]) {
+        run(
+            "install nightly (for cargo fuzz)",
+            Command::new("rustup").args([
+                "toolchain",
+                "install",
+                "nightly",
+                "--profile",
+                "minimal",
+            ]),
+        )?;
+    }
+    if !has(&["run", "nightly", "cargo", "fuzz", "--version"]) {
+        run(
+            "install cargo-fuzz",
+            cargo().args(["install", "cargo-fuzz", "--locked"]),
+        )?;
+    }
+    for (dir, target) in FUZZ_TARGETS {
+        let corpus = root().join("target/fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus)
+            .map_err(|e| format!("create {}: {e}", corpus.display()))?;
+        run(
+            &format!("fuzz {target} ({seconds} s)"),
+            Command::new("cargo")
+                .current_dir(root().join(dir))
+                .env_remove("RUSTUP_TOOLCHAIN")
+                .env("CARGO_TARGET_DIR", root().join("target/fuzz"))
+                .args(["+nightly", "fuzz", "run", target])
+                .arg(&corpus)
+                .args([
+                    "--",
+                    &format!("-max_total_time={seconds}"),
+                    "-rss_limit_mb=2048",
+                ]),
+        )?;
+    }
+    Ok(())
+}
+
 /// Flash and RAM of the minimal firmware, from `llvm-size` (rustup's llvm-tools).
 fn size() -> Result<(u64, u64), String> {
     let target = "thumbv7em-none-eabihf";
@@ -199,6 +259,10 @@ fn size() -> Result<(u64, u64), String> {
         return Err(format!("unexpected llvm-size output:\n{text}"));
     };
     let (flash, ram) = (text_bytes + data, data + bss);
-    println!("==> firmware ({target}, profile firmware): flash {flash} bytes ({:.1} KiB), static RAM {ram} bytes ({:.1} KiB) + heap", flash as f64 / 1024.0, ram as f64 / 1024.0);
+    println!(
+        "==> firmware ({target}, profile firmware): flash {flash} bytes ({:.1} KiB), RAM {ram} bytes ({:.1} KiB, the heap included)",
+        flash as f64 / 1024.0,
+        ram as f64 / 1024.0
+    );
     Ok((flash, ram))
 }
