@@ -1,5 +1,6 @@
 //! Faults of a running module are contained: reported with the module's last log
 //! lines, everything it held is released, the host keeps running and can restart it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
 mod common;
 use common::*;

@@ -3,6 +3,7 @@
 //! malformed records. Each gets its documented status; none faults the module or the
 //! host. The table is checked against the ABI: an import without a case fails the
 //! build's tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
 mod common;
 use common::*;

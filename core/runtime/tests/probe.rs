@@ -1,5 +1,6 @@
 //! Every import, called with valid arguments by a real Rust guest (`wasp-probe`,
 //! built to wasm32 through the guest SDK), answers what the device holds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
 use wasp_abi::event::{Command, CommandEvent, DeviceEvent, DeviceEventKind};
 use wasp_abi::imports::IMPORTS;

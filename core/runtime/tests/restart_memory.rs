@@ -1,5 +1,6 @@
 //! A thousand trap/restart cycles leave the host's memory where it was: every engine,
 //! store, handle table and store object of a faulted module is released.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
 mod common;
 

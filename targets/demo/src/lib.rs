@@ -97,11 +97,11 @@ pub fn run(duration_us: i64) -> Result<String, String> {
                 Tick::Sliced => now,
             };
         }
-        for (_, line) in &rt.port().logs[logged..] {
+        for (_, line) in rt.port().logs.iter().skip(logged) {
             let _ = writeln!(out, "{} {line}", stamp(now));
         }
         logged = rt.port().logs.len();
-        for (state, reason) in &rt.port().states[states..] {
+        for (state, reason) in rt.port().states.iter().skip(states) {
             let _ = writeln!(out, "{} state -> {state} ({reason})", stamp(now));
         }
         states = rt.port().states.len();

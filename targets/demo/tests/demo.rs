@@ -1,4 +1,5 @@
 //! The demo plays its script the same way every time.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
 #[test]
 fn the_demo_is_deterministic_and_follows_its_script() {
