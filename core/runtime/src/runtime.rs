@@ -231,12 +231,21 @@ impl<P: Port + 'static> Runtime<P> {
     /// A [`LoadError`]; the runtime then has no module, and the next `load` may try
     /// another.
     pub fn load(&mut self, bytes: &[u8]) -> Result<&ModuleInfo, LoadError> {
+        let max = self.limits.max_module_bytes;
+        if bytes.len() > max {
+            return Err(LoadError::TooLarge {
+                size: bytes.len(),
+                max,
+            });
+        }
         let mut module = Vec::new();
+        // The module's bytes are kept for restarts; a device without room for them
+        // gets an error, not an abort.
         module
             .try_reserve_exact(bytes.len())
             .map_err(|_| LoadError::TooLarge {
                 size: bytes.len(),
-                max: 0,
+                max,
             })?;
         module.extend_from_slice(bytes);
         self.module = module;

@@ -12,7 +12,8 @@ cargo xtask <command>
             deterministic test device, with scripted keys and a fetch
   test      every check CI runs: fmt, clippy, all tests (the modules are built to
             wasm by the test build), no_std builds for microcontrollers, the
-            firmware size report, docs, benchmarks compiled (not run)
+            firmware size report, docs, benchmarks compiled (not run), every
+            fuzz target for 10 s
   modules   write the player modules to target/modules/*.wasm and print their sizes
   size      build the minimal Cortex-M firmware embedding wasp-core and print its
             flash and RAM use
@@ -129,6 +130,7 @@ fn test() -> Result<(), String> {
         "benchmarks compile",
         cargo().args(["bench", "--no-run", "-p", "wasp-core"]),
     )?;
+    fuzz(10)?;
     println!(
         "==> all checks passed in {:.0} s",
         start.elapsed().as_secs_f64()

@@ -111,7 +111,7 @@ pub fn fetch_read_to_store<P: Port + 'static>(
                 return Err(match info.state {
                     FetchState::Done => Status::EndOfStream,
                     FetchState::Failed => {
-                        Status::from_code(-(info.error as i32)).unwrap_or(Status::Io)
+                        Status::from_code((info.error as i32).wrapping_neg()).unwrap_or(Status::Io)
                     }
                     _ => Status::WouldBlock,
                 });
