@@ -16,10 +16,11 @@ use crate::{sys, util};
 // little-endian; natively the imports are stubs that read nothing.
 const _: () = assert!(size_of::<SampleRange>() == SampleRange::SIZE);
 
-/// An open decoder; closed on drop.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Decoder {
-    handle: u32,
+crate::util::owned_handle! {
+    /// An open decoder; closed on drop.
+    pub struct Decoder;
+    release: decoder_close, close, "decoder", "closed", "Closes the decoder";
+    handle_doc: "The raw handle (as in [`DecoderEvent::handle`](wasp_abi::event::DecoderEvent)).";
 }
 
 impl Decoder {
@@ -40,24 +41,6 @@ impl Decoder {
             )
         };
         Status::check(ret).map(|handle| Self { handle })
-    }
-
-    /// Takes ownership of a raw decoder handle (closed on drop). A stale or forged
-    /// handle makes every call fail with [`Status::BadHandle`]; it is never unsafe.
-    pub const fn from_handle(handle: u32) -> Self {
-        Self { handle }
-    }
-
-    /// The raw handle (as in [`DecoderEvent::handle`](wasp_abi::event::DecoderEvent)).
-    pub const fn handle(&self) -> u32 {
-        self.handle
-    }
-
-    /// Gives up ownership: the decoder stays open and the caller must close it.
-    pub fn into_handle(self) -> u32 {
-        let handle = self.handle;
-        core::mem::forget(self);
-        handle
     }
 
     /// Queues one access unit: its `sample` info, the store byte `ranges` holding it
@@ -115,24 +98,6 @@ impl Decoder {
     pub fn flush(&self) -> Result<(), Status> {
         // SAFETY: no pointer arguments.
         Status::check(unsafe { sys::decoder_flush(util::handle(self.handle)) }).map(drop)
-    }
-
-    /// Closes the decoder, reporting the import's status (dropping does the same and
-    /// ignores it).
-    ///
-    /// # Errors
-    /// The import's status.
-    pub fn close(self) -> Result<(), Status> {
-        let handle = self.into_handle();
-        // SAFETY: no pointer arguments.
-        Status::check(unsafe { sys::decoder_close(util::handle(handle)) }).map(drop)
-    }
-}
-
-impl Drop for Decoder {
-    fn drop(&mut self) {
-        // SAFETY: no pointer arguments.
-        let _ = unsafe { sys::decoder_close(util::handle(self.handle)) };
     }
 }
 

@@ -12,10 +12,11 @@ use wasp_abi::Status;
 use crate::store::StoreObject;
 use crate::{sys, util};
 
-/// An open fetch; closed on drop.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Fetch {
-    handle: u32,
+crate::util::owned_handle! {
+    /// An open fetch; closed on drop.
+    pub struct Fetch;
+    release: fetch_close, close, "fetch", "closed", "Cancels and frees the fetch";
+    handle_doc: "The raw handle (as in [`FetchEvent::handle`](wasp_abi::event::FetchEvent)).";
 }
 
 impl Fetch {
@@ -38,24 +39,6 @@ impl Fetch {
             )
         };
         Status::check(ret).map(|handle| Self { handle })
-    }
-
-    /// Takes ownership of a raw fetch handle (it is closed on drop). A stale or forged
-    /// handle makes every call fail with [`Status::BadHandle`]; it is never unsafe.
-    pub const fn from_handle(handle: u32) -> Self {
-        Self { handle }
-    }
-
-    /// The raw handle (as in [`FetchEvent::handle`](wasp_abi::event::FetchEvent)).
-    pub const fn handle(&self) -> u32 {
-        self.handle
-    }
-
-    /// Gives up ownership: the fetch stays open and the caller must close it.
-    pub fn into_handle(self) -> u32 {
-        let handle = self.handle;
-        core::mem::forget(self);
-        handle
     }
 
     /// State, HTTP status, lengths and timing.
@@ -137,23 +120,5 @@ impl Fetch {
         // SAFETY: `out_vec` passes an exclusively borrowed buffer of `cap` bytes.
         let bytes = util::out_vec(|out, cap| unsafe { sys::fetch_url(fetch, out, cap) })?;
         Ok(util::into_string(bytes))
-    }
-
-    /// Cancels and frees the fetch, reporting the import's status (dropping does the
-    /// same and ignores it).
-    ///
-    /// # Errors
-    /// The import's status.
-    pub fn close(self) -> Result<(), Status> {
-        let handle = self.into_handle();
-        // SAFETY: no pointer arguments.
-        Status::check(unsafe { sys::fetch_close(util::handle(handle)) }).map(drop)
-    }
-}
-
-impl Drop for Fetch {
-    fn drop(&mut self) {
-        // SAFETY: no pointer arguments.
-        let _ = unsafe { sys::fetch_close(util::handle(self.handle)) };
     }
 }

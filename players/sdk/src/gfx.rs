@@ -13,10 +13,11 @@ use wasp_abi::Status;
 
 use crate::{sys, util};
 
-/// An image on the graphics plane; freed on drop.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Image {
-    handle: u32,
+crate::util::owned_handle! {
+    /// An image on the graphics plane; freed on drop.
+    pub struct Image;
+    release: gfx_image_free, free, "image", "freed", "Frees the image";
+    handle_doc: "The raw handle.";
 }
 
 impl Image {
@@ -39,24 +40,6 @@ impl Image {
         Status::check(ret).map(|handle| Self { handle })
     }
 
-    /// Takes ownership of a raw image handle (freed on drop). A stale or forged handle
-    /// makes every call fail with [`Status::BadHandle`]; it is never unsafe.
-    pub const fn from_handle(handle: u32) -> Self {
-        Self { handle }
-    }
-
-    /// The raw handle.
-    pub const fn handle(&self) -> u32 {
-        self.handle
-    }
-
-    /// Gives up ownership: the image stays allocated and the caller must free it.
-    pub fn into_handle(self) -> u32 {
-        let handle = self.handle;
-        core::mem::forget(self);
-        handle
-    }
-
     /// Replaces the pixels of `rect`; `pixels` rows are `rect.w * bytes_per_pixel`
     /// bytes, with no padding.
     ///
@@ -76,24 +59,6 @@ impl Image {
             )
         };
         Status::check(ret).map(drop)
-    }
-
-    /// Frees the image, reporting the import's status (dropping does the same and
-    /// ignores it).
-    ///
-    /// # Errors
-    /// The import's status.
-    pub fn free(self) -> Result<(), Status> {
-        let handle = self.into_handle();
-        // SAFETY: no pointer arguments.
-        Status::check(unsafe { sys::gfx_image_free(util::handle(handle)) }).map(drop)
-    }
-}
-
-impl Drop for Image {
-    fn drop(&mut self) {
-        // SAFETY: no pointer arguments.
-        let _ = unsafe { sys::gfx_image_free(util::handle(self.handle)) };
     }
 }
 

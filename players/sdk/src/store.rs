@@ -7,10 +7,11 @@ use wasp_abi::Status;
 
 use crate::{sys, util};
 
-/// A media-store object; freed on drop (decoders keep what they already took).
-#[derive(Debug, PartialEq, Eq)]
-pub struct StoreObject {
-    handle: u32,
+crate::util::owned_handle! {
+    /// A media-store object; freed on drop (decoders keep what they already took).
+    pub struct StoreObject;
+    release: store_free, free, "object", "freed", "Frees the object and its bytes";
+    handle_doc: "The raw handle (for [`SampleRange::object`](wasp_abi::decoder::SampleRange) and [`CryptoParams`](wasp_abi::store::CryptoParams)).";
 }
 
 impl StoreObject {
@@ -23,25 +24,6 @@ impl StoreObject {
         // SAFETY: no pointer arguments.
         let ret = unsafe { sys::store_create(util::wide(reserve)) };
         Status::check(ret).map(|handle| Self { handle })
-    }
-
-    /// Takes ownership of a raw object handle (freed on drop). A stale or forged handle
-    /// makes every call fail with [`Status::BadHandle`]; it is never unsafe.
-    pub const fn from_handle(handle: u32) -> Self {
-        Self { handle }
-    }
-
-    /// The raw handle (for [`SampleRange::object`](wasp_abi::decoder::SampleRange)
-    /// and [`CryptoParams`](wasp_abi::store::CryptoParams)).
-    pub const fn handle(&self) -> u32 {
-        self.handle
-    }
-
-    /// Gives up ownership: the object stays allocated and the caller must free it.
-    pub fn into_handle(self) -> u32 {
-        let handle = self.handle;
-        core::mem::forget(self);
-        handle
     }
 
     /// Appends `bytes`; returns how many were appended (all of them).
@@ -90,24 +72,6 @@ impl StoreObject {
         let ret = unsafe { sys::store_size(util::handle(self.handle), util::addr_mut(&mut out)) };
         Status::check(ret)?;
         Ok(u64::from_le_bytes(out))
-    }
-
-    /// Frees the object, reporting the import's status (dropping does the same and
-    /// ignores it).
-    ///
-    /// # Errors
-    /// The import's status.
-    pub fn free(self) -> Result<(), Status> {
-        let handle = self.into_handle();
-        // SAFETY: no pointer arguments.
-        Status::check(unsafe { sys::store_free(util::handle(handle)) }).map(drop)
-    }
-}
-
-impl Drop for StoreObject {
-    fn drop(&mut self) {
-        // SAFETY: no pointer arguments.
-        let _ = unsafe { sys::store_free(util::handle(self.handle)) };
     }
 }
 

@@ -108,6 +108,64 @@ pub(crate) fn into_string(bytes: Vec<u8>) -> alloc::string::String {
     }
 }
 
+/// Defines an owned handle type: the struct, `from_handle`, `handle`, `into_handle`,
+/// the explicit release method (`close`/`free`) that reports the import's status, and
+/// `Drop` that releases it and ignores the status.
+macro_rules! owned_handle {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident;
+        release: $import:ident, $verb:ident, $what:literal, $past:literal, $action:literal;
+        handle_doc: $handle_doc:literal;
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, PartialEq, Eq)]
+        pub struct $name {
+            handle: u32,
+        }
+
+        impl $name {
+            #[doc = concat!("Takes ownership of a raw ", $what, " handle (it is ", $past, " on drop). A stale or")]
+            /// forged handle makes every call fail with [`Status::BadHandle`]; it is never
+            /// unsafe.
+            pub const fn from_handle(handle: u32) -> Self {
+                Self { handle }
+            }
+
+            #[doc = $handle_doc]
+            pub const fn handle(&self) -> u32 {
+                self.handle
+            }
+
+            #[doc = concat!("Gives up ownership: the ", $what, " stays open and the caller must release it.")]
+            pub fn into_handle(self) -> u32 {
+                let handle = self.handle;
+                core::mem::forget(self);
+                handle
+            }
+
+            #[doc = concat!($action, ", reporting the import's status (dropping does the same")]
+            /// and ignores it).
+            ///
+            /// # Errors
+            /// The import's status.
+            pub fn $verb(self) -> Result<(), Status> {
+                let handle = self.into_handle();
+                // SAFETY: no pointer arguments.
+                Status::check(unsafe { crate::sys::$import(crate::util::handle(handle)) }).map(drop)
+            }
+        }
+
+        impl Drop for $name {
+            fn drop(&mut self) {
+                // SAFETY: no pointer arguments.
+                let _ = unsafe { crate::sys::$import(crate::util::handle(self.handle)) };
+            }
+        }
+    };
+}
+pub(crate) use owned_handle;
+
 #[cfg(test)]
 mod tests {
     use super::*;
