@@ -12,7 +12,8 @@
 //!   test can check exactly what reached the device;
 //! * a recorded **graphics plane**, **key-value store**, **media clock**, **events**,
 //!   logs, states and reports;
-//! * a seeded random source.
+//! * a seeded random source;
+//! * [`wasm`]: hand-written WAT test modules with a valid `wasp.abi` section.
 //!
 //! Every call the runtime makes is also appended to [`TestPort::trace`] as one line, so
 //! two runs of a scenario can be compared exactly.
@@ -23,5 +24,6 @@
 pub mod decoder;
 pub mod net;
 mod port;
+pub mod wasm;
 
 pub use port::{Frame, ImageRecord, TestPort, START_US};

@@ -63,20 +63,7 @@ fn script_module() -> Vec<u8> {
             i64.const 1000))"#
     );
     assert_eq!(IMPORTS[4].name, "config_read", "$f4 must be config_read");
-    let module = wat::parse_str(wat).expect("script module compiles");
-    let v = wasp_abi::ABI_VERSION;
-    const LEN: usize = wasp_abi::section::encoded_len("fuzz", "0");
-    let section: [u8; LEN] = wasp_abi::section::encode(v.major, v.minor, 0, "fuzz", "0");
-    let mut out = module;
-    let name = wasp_abi::section::SECTION_NAME.as_bytes();
-    let payload_len = 1 + name.len() + section.len();
-    out.push(0);
-    out.push(payload_len as u8 | 0x80);
-    out.push((payload_len >> 7) as u8);
-    out.push(name.len() as u8);
-    out.extend_from_slice(name);
-    out.extend_from_slice(&section);
-    out
+    wasp_testkit::wasm::module(&wat)
 }
 
 fuzz_target!(|data: &[u8]| {

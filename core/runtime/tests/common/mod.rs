@@ -1,62 +1,10 @@
 //! Helpers for the runtime's integration tests: hand-written modules with a valid
 //! `wasp.abi` section appended.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)] // each test file uses a different part
 
-use wasp_abi::section::{encode, encoded_len, SECTION_NAME};
 use wasp_core::{Limits, Runtime};
+pub use wasp_testkit::wasm::{abi_section, guest, module, with_section};
 use wasp_testkit::TestPort;
-
-/// Appends a custom section to a module binary.
-pub fn with_section(mut module: Vec<u8>, name: &str, data: &[u8]) -> Vec<u8> {
-    fn leb(mut v: usize, out: &mut Vec<u8>) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
-    let mut payload = Vec::new();
-    leb(name.len(), &mut payload);
-    payload.extend_from_slice(name.as_bytes());
-    payload.extend_from_slice(data);
-    module.push(0);
-    leb(payload.len(), &mut module);
-    module.extend_from_slice(&payload);
-    module
-}
-
-/// The ABI section bytes for a version and feature set.
-pub fn abi_section(major: u16, minor: u16, required: u64) -> Vec<u8> {
-    const LEN: usize = encoded_len("test", "0");
-    encode::<LEN>(major, minor, required, "test", "0").to_vec()
-}
-
-/// Compiles WAT and appends a current ABI section.
-pub fn module(wat: &str) -> Vec<u8> {
-    let v = wasp_abi::ABI_VERSION;
-    with_section(
-        wat::parse_str(wat).expect("test WAT compiles"),
-        SECTION_NAME,
-        &abi_section(v.major, v.minor, 0),
-    )
-}
-
-/// The exports every module needs, with a tick body returning an i64.
-pub fn guest(imports: &str, tick_body: &str) -> String {
-    format!(
-        r#"(module
-            {imports}
-            (memory (export "memory") 1)
-            (func (export "wasp_init") (result i32) i32.const 0)
-            (func (export "wasp_tick") (param $now i64) (result i64) {tick_body})
-            (data (i32.const 16) "hello")
-        )"#
-    )
-}
 
 /// A runtime on a fresh test port.
 pub fn runtime() -> Runtime<TestPort> {
