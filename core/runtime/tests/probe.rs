@@ -185,3 +185,35 @@ fn two_runs_give_identical_logs_and_port_traces() {
     assert_eq!(a.port().trace, b.port().trace);
     assert_eq!(a.port().frames, b.port().frames);
 }
+
+#[test]
+fn a_guest_panic_is_logged_then_trapped_and_reported() {
+    let mut rt = Runtime::new(
+        TestPort::new(),
+        Limits::default(),
+        b"panic=on purpose\n".to_vec(),
+    );
+    match rt.load(wasp_modules::PROBE) {
+        Err(wasp_core::LoadError::InitFaulted(fault)) => {
+            assert!(
+                matches!(fault.kind, wasp_core::FaultKind::Trap(ref t) if t.contains("unreachable")),
+                "{fault:?}"
+            );
+            let last = fault.last_logs.last().expect("the panic was logged");
+            assert!(
+                last.starts_with("panic: ") && last.ends_with("probe asked to panic: on purpose"),
+                "{last}"
+            );
+            assert!(
+                last.contains("players/probe/src/lib.rs:"),
+                "the location is logged: {last}"
+            );
+        }
+        other => panic!("expected an init fault, got {other:?}"),
+    }
+    assert!(rt
+        .port()
+        .logs
+        .iter()
+        .any(|(level, l)| *level == wasp_abi::player::LogLevel::Error && l.starts_with("panic: ")));
+}

@@ -17,7 +17,8 @@
 //! unlogged at the start of each tick, so they do not keep waking the probe.
 //!
 //! Configuration (`key=value` lines): `url` (default `mem://probe.txt`) is fetched
-//! twice, `kv_key` (default `probe`) is set, read and deleted.
+//! twice, `kv_key` (default `probe`) is set, read and deleted; `panic=<message>` makes
+//! `init` panic (to test the SDK's panic handler).
 #![no_std]
 
 extern crate alloc;
@@ -301,6 +302,10 @@ impl Player for Probe {
             }
         };
         let setting = |key: &str, default: &str| String::from(config.get(key).unwrap_or(default));
+        // `panic=<message>`: proves the SDK's panic handler (log, then trap).
+        if let Some(message) = config.get("panic") {
+            panic!("probe asked to panic: {message}");
+        }
         Ok(Probe {
             url: setting("url", "mem://probe.txt"),
             kv_key: setting("kv_key", "probe"),
