@@ -7,7 +7,7 @@
 //! through the interpreter). The device presents frames against its media clock; A/V
 //! sync is the device's job, as on every real platform.
 
-use crate::media::{Codec, EncryptionScheme, TrackKind};
+use crate::media::{Bitstream, Codec, EncryptionScheme, TrackKind};
 use crate::wire::{wire_enum, wire_struct};
 
 wire_struct! {
@@ -29,6 +29,8 @@ wire_struct! {
         pub bitrate_bps: u32,
         /// Bit depth (0 = 8).
         pub bit_depth: u32,
+        /// How access units are framed (H.264/H.265: length-prefixed or Annex B).
+        pub bitstream: Bitstream,
     }
 }
 
@@ -43,8 +45,9 @@ pub const SAMPLE_END_OF_STREAM: u32 = 1 << 3;
 /// Every flag known to ABI v1.
 pub const SAMPLE_FLAGS_V1: u32 = (1 << 4) - 1;
 
-/// Most ranges one access unit may have.
-pub const MAX_SAMPLE_RANGES: usize = 256;
+/// Most ranges one access unit may have: enough for a 700 KiB access unit carried in
+/// 188-byte MPEG-TS packets (184 payload bytes each).
+pub const MAX_SAMPLE_RANGES: usize = 4096;
 /// Most subsamples one encrypted access unit may have.
 pub const MAX_SUBSAMPLES: usize = 256;
 

@@ -92,3 +92,16 @@ wire_enum! {
         Cbcs = 2,
     }
 }
+
+wire_enum! {
+    /// How the access units given to a decoder are framed.
+    pub enum Bitstream {
+        /// As the codec configuration record implies: H.264/H.265 NAL units each
+        /// preceded by its length (the `avcC`/`hvcC` length size, 4 without a record);
+        /// audio as raw frames (AAC without ADTS headers). This is MP4's framing.
+        Framed = 0,
+        /// H.264/H.265 NAL units with start codes (ITU-T H.264 Annex B), as carried in
+        /// MPEG-TS; the configuration record, if any, still gives the parameter sets.
+        AnnexB = 1,
+    }
+}

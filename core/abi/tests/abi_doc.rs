@@ -70,6 +70,7 @@ fn render() -> String {
     table!("Keys", key::Key);
     table!("Codecs", media::Codec);
     table!("Pixel formats", media::PixelFormat);
+    table!("Bitstream framings", media::Bitstream);
     table!("Player states", player::PlayerState);
     table!("State reasons", player::StateReason);
     table!("Event kinds", event::EventKind);

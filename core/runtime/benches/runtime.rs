@@ -83,6 +83,8 @@ fn wasmi_floor(c: &mut Criterion) {
     let mut group = c.benchmark_group("wasmi");
     let mut bare = Bare::new(&support::empty_tick(), TimeNow::Noop);
     group.bench_function("call_resumable", |b| b.iter(|| bare.tick_resumable()));
+    // A fresh instance: its fuel (u64::MAX) is never reset, as a plain call needs none.
+    let mut bare = Bare::new(&support::empty_tick(), TimeNow::Noop);
     group.bench_function("call", |b| b.iter(|| bare.tick_call()));
     group.throughput(Throughput::Elements(CALLS_PER_TICK));
     for (name, time_now) in [
@@ -188,6 +190,12 @@ fn once_workload(name: &str) -> Option<Once> {
         "host_call/empty_loop" => Once::ticks(&support::empty_loop(), 1000, calls),
         "tick/entry" => Once::ticks(&support::empty_tick(), 100_000, 1),
         "wasmi/call_resumable" => Once::bare(&support::empty_tick(), TimeNow::Noop, 100_000, 1),
+        "wasmi/call" => {
+            let mut bare = Bare::new(&support::empty_tick(), TimeNow::Noop);
+            Once::new(100_000, 1, move || {
+                black_box(bare.tick_call());
+            })
+        }
         "wasmi/host_call_noop" => Once::bare(&support::time_now_loop(), TimeNow::Noop, 1000, calls),
         "wasmi/host_call_write" => {
             Once::bare(&support::time_now_loop(), TimeNow::Write, 1000, calls)
@@ -221,6 +229,7 @@ const ONCE: &[&str] = &[
     "host_call/empty_loop",
     "tick/entry",
     "wasmi/call_resumable",
+    "wasmi/call",
     "wasmi/host_call_noop",
     "wasmi/host_call_write",
     "wasmi/module_new/lazy_translation",

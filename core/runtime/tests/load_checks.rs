@@ -222,7 +222,10 @@ fn verify_validates_every_function_eagerly() {
 
 #[test]
 fn an_endless_init_is_stopped_by_its_fuel() {
-    let mut rt = runtime_with(Limits { init_fuel: 50_000, ..Limits::default() });
+    let mut rt = runtime_with(Limits {
+        init_fuel: 50_000,
+        ..Limits::default()
+    });
     let wat = r#"(module (memory (export "memory") 1)
         (func (export "wasp_init") (result i32) (loop $l (br $l)) i32.const 0)
         (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#;

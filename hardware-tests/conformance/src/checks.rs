@@ -6,7 +6,7 @@ use wasp_core::abi::caps::DecodingQuery;
 use wasp_core::abi::decoder::{DecoderConfig, DecoderState, SampleInfo, SAMPLE_KEYFRAME};
 use wasp_core::abi::fetch::{FetchRequest, FetchState};
 use wasp_core::abi::gfx::{ImageDesc, Rect};
-use wasp_core::abi::media::{Codec, PixelFormat, TrackKind};
+use wasp_core::abi::media::{Bitstream, Codec, PixelFormat, TrackKind};
 use wasp_core::abi::player::feature;
 use wasp_core::abi::store::CipherMode;
 use wasp_core::abi::Status;
@@ -116,6 +116,7 @@ fn small_config(codec: Codec) -> DecoderConfig {
         channels: if video { 0 } else { 2 },
         bitrate_bps: 1_000_000,
         bit_depth: 0,
+        bitstream: Bitstream::Framed,
     }
 }
 

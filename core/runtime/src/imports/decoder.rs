@@ -1,5 +1,6 @@
 //! Decoder and media-clock imports.
 
+use alloc::vec::Vec;
 use wasmi::Caller;
 use wasp_abi::decoder::{
     DecoderConfig, EncryptionInfo, SampleInfo, SampleRange, Subsample, MAX_RATE_MILLI,
@@ -81,15 +82,21 @@ pub fn decoder_submit<P: Port + 'static>(
         if count > MAX_SAMPLE_RANGES || (info.flags & SAMPLE_END_OF_STREAM != 0 && count != 0) {
             return Err(Status::InvalidArgument);
         }
-        let mut list = [SampleRange::default(); MAX_SAMPLE_RANGES];
-        let list = list.get_mut(..count).ok_or(Status::InvalidArgument)?;
-        decode_list(ranges_bytes, list)?;
-        let mut parts: [&[u8]; MAX_SAMPLE_RANGES] = [&[]; MAX_SAMPLE_RANGES];
+        let mut list = Vec::new();
+        list.try_reserve_exact(count)
+            .map_err(|_| Status::BudgetExceeded)?;
+        list.resize(count, SampleRange::default());
+        decode_list(ranges_bytes, &mut list)?;
+        let mut parts: Vec<&[u8]> = Vec::new();
+        parts
+            .try_reserve_exact(count)
+            .map_err(|_| Status::BudgetExceeded)?;
         let mut total = 0u64;
-        for (part, range) in parts.iter_mut().zip(list.iter()) {
-            *part = h
-                .store
-                .range(range.object, range.offset, range.length.into())?;
+        for range in &list {
+            parts.push(
+                h.store
+                    .range(range.object, range.offset, range.length.into())?,
+            );
             total += u64::from(range.length);
         }
         if total != u64::from(info.size) {
