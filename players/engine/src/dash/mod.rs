@@ -1,0 +1,1 @@
+//! DASH media presentation descriptions (ISO/IEC 23009-1).

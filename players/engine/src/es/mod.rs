@@ -1,0 +1,1 @@
+//! Elementary audio streams: ADTS AAC and MP3 (radio, podcasts).

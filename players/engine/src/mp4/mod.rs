@@ -1,0 +1,1 @@
+//! ISO base media files (ISO/IEC 14496-12): progressive and fragmented (CMAF).

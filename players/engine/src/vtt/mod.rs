@@ -1,0 +1,1 @@
+//! WebVTT (W3C WebVTT: The Web Video Text Tracks Format).
