@@ -1,14 +1,32 @@
 //! ISO base media files (ISO/IEC 14496-12): progressive and fragmented (CMAF).
 //!
 //! * [`header`] reads box headers from small windows and walks children without
-//!   trusting any size.
+//!   trusting any size (each container's children are checked against it, counts
+//!   are capped, and nesting is bounded by the parsers' fixed structure: nothing
+//!   recurses on input).
+//! * [`parse_moov`] turns a `moov` into a [`Movie`]: tracks ([`TrackInfo`] with the
+//!   codec configuration), edit list shifts, and a compact sample index walked lazily
+//!   by [`Samples`].
 //! * [`sidx`] parses segment indexes (DASH SegmentBase).
+//!
+//! [`TrackInfo`]: crate::media::TrackInfo
 
-#[allow(dead_code)] // the walk's users (moov, moof parsers) land next
+mod esds;
 pub mod header;
-#[allow(dead_code)] // idem
+mod movie;
+mod progressive;
+mod protection;
 mod reader;
+mod sample_entry;
+mod samples;
 pub mod sidx;
+mod stbl;
+mod track;
 
 pub use header::{BoxHeader, FourCc};
+pub use movie::{parse_moov, Movie, MAX_TRACKS};
+pub use progressive::{Interleaved, Progressive, MAX_MOOV_LEN, PROBE_LEN};
+pub use protection::{Protection, TrackEncryption};
+pub use samples::{Sample, Samples};
 pub use sidx::{parse_sidx, Sidx, SidxReference, Subsegment};
+pub use track::{Edit, Track, TrackDefaults};

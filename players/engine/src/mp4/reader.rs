@@ -27,11 +27,6 @@ impl<'a> Reader<'a> {
         self.data.len().saturating_sub(self.pos)
     }
 
-    /// Bytes read so far.
-    pub(crate) const fn position(&self) -> usize {
-        self.pos
-    }
-
     /// The unread bytes (without consuming them).
     pub(crate) fn rest(&self) -> &'a [u8] {
         self.data.get(self.pos..).unwrap_or(&[])
