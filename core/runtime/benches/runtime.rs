@@ -11,7 +11,10 @@
 //!   each figure above, so the rest is what wasp adds.
 //!
 //! `WASP_BENCH_ONCE=<name>` runs that workload a fixed number of times without
-//! criterion (`WASP_BENCH_ITERS` overrides the count), for `benches/callgrind.sh`.
+//! criterion (`WASP_BENCH_ITERS` overrides the count), for `benches/callgrind.sh` and
+//! fresh-process timings; `WASP_BENCH_ONCE=list` names the workloads, `=dump` writes the
+//! generated modules to `$WASP_BENCH_DIR`, and `WASP_BENCH_MODULE=<file>` makes
+//! `cold_start/200k` read its module instead of generating it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // bench setup, not an input path
 
 mod support;
@@ -173,7 +176,12 @@ fn once_workload(name: &str) -> Option<Once> {
     let calls = CALLS_PER_TICK;
     match name {
         "cold_start/200k" => {
-            let big = support::big();
+            // A module file (written by `WASP_BENCH_ONCE=dump`) keeps the WAT compiler
+            // from warming the heap before a fresh-process cold start.
+            let big = match std::env::var_os("WASP_BENCH_MODULE") {
+                Some(path) => std::fs::read(path).expect("reads WASP_BENCH_MODULE"),
+                None => support::big(),
+            };
             Once::new(20, 1, move || drop(black_box(loaded(&big))))
         }
         "cold_start/restart" => {

@@ -1,5 +1,5 @@
-//! The benchmarks' modules and device: WAT generated at start (with a current
-//! `wasp.abi` section appended, as `tests/common` does) and a port that records nothing.
+//! The benchmarks' modules and device: WAT generated at start (compiled with a current
+//! `wasp.abi` section appended by `wasp_testkit::wasm`) and a port that records nothing.
 
 pub mod floor;
 
@@ -9,9 +9,9 @@ use criterion::black_box;
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
 use wasp_core::abi::gfx::ImageDesc;
 use wasp_core::abi::player::{feature, LogLevel};
-use wasp_core::abi::section::{encode, encoded_len, SECTION_NAME};
 use wasp_core::abi::Status;
 use wasp_core::{Limits, Port, PortId, Runtime};
+use wasp_testkit::wasm::module;
 
 /// Host calls per `wasp_tick` in the `host_call/*` modules.
 pub const CALLS_PER_TICK: u64 = 1000;
@@ -60,41 +60,6 @@ pub fn loaded(bytes: &[u8]) -> Runtime<BenchPort> {
     let mut rt = runtime();
     rt.load(bytes).expect("bench module loads");
     rt
-}
-
-/// Appends a custom section to a module binary.
-fn with_section(mut module: Vec<u8>, name: &str, data: &[u8]) -> Vec<u8> {
-    fn leb(mut v: usize, out: &mut Vec<u8>) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
-    let mut payload = Vec::new();
-    leb(name.len(), &mut payload);
-    payload.extend_from_slice(name.as_bytes());
-    payload.extend_from_slice(data);
-    module.push(0);
-    leb(payload.len(), &mut module);
-    module.extend_from_slice(&payload);
-    module
-}
-
-/// Compiles WAT and appends a current ABI section.
-pub fn module(wat: &str) -> Vec<u8> {
-    const LEN: usize = encoded_len("bench", "0");
-    let v = wasp_core::abi::ABI_VERSION;
-    let section = encode::<LEN>(v.major, v.minor, 0, "bench", "0");
-    with_section(
-        wat::parse_str(wat).expect("bench WAT compiles"),
-        SECTION_NAME,
-        &section,
-    )
 }
 
 /// A module whose `wasp_tick` runs `body` [`CALLS_PER_TICK`] times in a loop and
