@@ -70,6 +70,8 @@ pub(crate) struct Block {
     seen_arrow: bool,
     kind: Kind,
     buffer: String,
+    /// Bytes of text taken so far (identifier included): at most `limit`.
+    used: usize,
     too_long: bool,
     limit: usize,
 }
@@ -83,9 +85,15 @@ impl Block {
             seen_arrow: false,
             kind: Kind::Plain,
             buffer: String::new(),
+            used: 0,
             too_long: false,
             limit,
         }
+    }
+
+    /// Bytes of text held.
+    pub fn buffered(&self) -> usize {
+        self.used
     }
 
     /// Whether this is the header block.
@@ -159,11 +167,12 @@ impl Block {
         }
         let separator = usize::from(!self.buffer.is_empty());
         let needed = text.len() + separator;
-        if self.buffer.len() + needed > self.limit || self.buffer.try_reserve(needed).is_err() {
+        if self.used + needed > self.limit || self.buffer.try_reserve(needed).is_err() {
             self.too_long = true;
             self.buffer = String::new();
             return;
         }
+        self.used += needed;
         if separator == 1 {
             self.buffer.push('\n');
         }

@@ -159,6 +159,12 @@ impl Parser {
         self.timestamp_map
     }
 
+    /// Bytes of input held while their line or block is incomplete: never more than
+    /// twice the block limit (a line and a block).
+    pub fn buffered_bytes(&self) -> usize {
+        self.line.len() + self.block.as_ref().map_or(0, Block::buffered)
+    }
+
     /// Feeds the next chunk of the file and reports the blocks it completes.
     ///
     /// # Errors
@@ -335,12 +341,13 @@ impl Parser {
         };
         let in_header = block.is_header();
         let line = self.block_line;
-        let mut warn = |kind| sink(Item::Warning(Warning { line, kind }));
+        let warning = |kind| Item::Warning(Warning { line, kind });
+        let mut warn = |kind| sink(warning(kind));
         match block.finish() {
             Outcome::Header(lines) => self.emit_header(Some(&lines), sink),
             Outcome::TooLong if in_header => {
-                warn(WarningKind::BlockTooLong);
                 self.emit_header(None, sink);
+                sink(warning(WarningKind::BlockTooLong));
             }
             Outcome::TooLong => warn(WarningKind::BlockTooLong),
             Outcome::BadTimings => warn(WarningKind::BadTimings),

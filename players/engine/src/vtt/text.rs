@@ -226,3 +226,88 @@ fn collapse_spaces(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn element(kind: ElementKind, classes: &[&str], children: Vec<Node>) -> Node {
+        Node::Element(Element {
+            kind,
+            classes: classes.iter().map(|c| c.to_string()).collect(),
+            children,
+        })
+    }
+
+    fn text(s: &str) -> Node {
+        Node::Text(s.into())
+    }
+
+    #[test]
+    fn end_of_ruby_closes_an_open_ruby_text() {
+        assert_eq!(
+            parse_cue_text("<ruby>a<rt>b</ruby>c"),
+            [
+                element(
+                    ElementKind::Ruby,
+                    &[],
+                    vec![
+                        text("a"),
+                        element(ElementKind::RubyText, &[], vec![text("b")])
+                    ]
+                ),
+                text("c"),
+            ]
+        );
+    }
+
+    #[test]
+    fn annotations_are_trimmed_collapsed_and_decoded() {
+        assert_eq!(
+            parse_cue_text("<v.a..b \t Mary \n  &amp; Jo >x"),
+            [element(
+                ElementKind::Voice("Mary & Jo".into()),
+                &["a", "b"],
+                vec![text("x")]
+            )]
+        );
+        assert_eq!(
+            parse_cue_text("<lang en-GB>x</lang>"),
+            [element(
+                ElementKind::Language("en-GB".into()),
+                &[],
+                vec![text("x")]
+            )]
+        );
+    }
+
+    #[test]
+    fn malformed_tags_are_ignored() {
+        assert_eq!(parse_cue_text("a<>b< b>c<.x>d</ b>e<"), [text("abcde")]);
+        assert_eq!(
+            parse_cue_text("<b"),
+            [element(ElementKind::Bold, &[], vec![])]
+        );
+        assert_eq!(
+            parse_cue_text("<00:01.000"),
+            [Node::Timestamp(Micros(1_000_000))]
+        );
+        assert_eq!(parse_cue_text("<00:01.000x>y"), [text("y")]);
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_keeps_the_text() {
+        let deep = "<i>".repeat(1000) + "deep";
+        let nodes = parse_cue_text(&deep);
+        assert_eq!(plain_text(&nodes), "deep");
+        let mut depth = 0;
+        let mut level = &nodes;
+        while let [Node::Element(e)] = level.as_slice() {
+            depth += 1;
+            level = &e.children;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+    }
+}
