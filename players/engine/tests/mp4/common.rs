@@ -48,7 +48,11 @@ pub fn packets(text: &str, with_pos: bool) -> Vec<Packet> {
                 dts: f[2].parse().unwrap(),
                 duration: f[3].parse().ok(),
                 size: f[4].parse().unwrap(),
-                pos: if with_pos { Some(f[5].parse().unwrap()) } else { None },
+                pos: if with_pos {
+                    Some(f[5].parse().unwrap())
+                } else {
+                    None
+                },
                 keyframe: flags.starts_with('K'),
             }
         })
@@ -58,7 +62,10 @@ pub fn packets(text: &str, with_pos: bool) -> Vec<Packet> {
 /// The per-packet md5s of a framemd5 golden, per stream, in order.
 pub fn framemd5(text: &str) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = Vec::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         let stream: usize = f[0].parse().unwrap();
         if out.len() <= stream {
@@ -71,14 +78,19 @@ pub fn framemd5(text: &str) -> Vec<Vec<String>> {
 
 /// Hex md5 of bytes.
 pub fn md5_hex(bytes: &[u8]) -> String {
-    Md5::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The `extradata` of every stream in a `streams.json` golden (ffprobe's hex dump).
 pub fn extradata(json: &str) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for line in json.lines() {
-        let Some(rest) = line.trim().strip_prefix("\"extradata\": \"") else { continue };
+        let Some(rest) = line.trim().strip_prefix("\"extradata\": \"") else {
+            continue;
+        };
         let mut bytes = Vec::new();
         for dump in rest.split("\\n").filter(|d| d.contains(": ")) {
             let hex = &dump[dump.find(": ").unwrap() + 2..];
