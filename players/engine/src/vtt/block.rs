@@ -167,7 +167,8 @@ impl Block {
         }
         let separator = usize::from(!self.buffer.is_empty());
         let needed = text.len() + separator;
-        if self.used + needed > self.limit || self.buffer.try_reserve(needed).is_err() {
+        if self.used.saturating_add(needed) > self.limit || self.buffer.try_reserve(needed).is_err()
+        {
             self.too_long = true;
             self.buffer = String::new();
             return;

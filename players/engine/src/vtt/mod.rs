@@ -21,6 +21,7 @@ mod block;
 mod cue;
 mod document;
 mod entity;
+mod lines;
 mod number;
 mod parser;
 mod region;

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 
 use super::block::{Block, Line, Outcome, Step};
 use super::cue::Cue;
+use super::lines::{LineSplitter, RawLine};
 use super::region::Region;
 use super::timestamp_map::TimestampMap;
 
@@ -98,15 +99,7 @@ enum State {
 pub struct Parser {
     limit: usize,
     state: State,
-    /// The current line's bytes (at most `limit`).
-    line: Vec<u8>,
-    /// The current line went past `limit`: its bytes are dropped.
-    line_too_long: bool,
-    /// `-->` seen in the dropped bytes of a long line; the last two bytes seen.
-    long_arrow: bool,
-    tail: [u8; 2],
-    /// A CR ended the last line: an LF right after it belongs to it.
-    after_cr: bool,
+    lines: LineSplitter,
     /// Lines completed so far.
     line_number: u32,
     block: Option<Block>,
@@ -134,11 +127,7 @@ impl Parser {
         Self {
             limit,
             state: State::Signature,
-            line: Vec::new(),
-            line_too_long: false,
-            long_arrow: false,
-            tail: [0; 2],
-            after_cr: false,
+            lines: LineSplitter::new(limit),
             line_number: 0,
             block: None,
             block_line: 0,
@@ -162,7 +151,7 @@ impl Parser {
     /// Bytes of input held while their line or block is incomplete: never more than
     /// twice the block limit (a line and a block).
     pub fn buffered_bytes(&self) -> usize {
-        self.line.len() + self.block.as_ref().map_or(0, Block::buffered)
+        self.lines.pending().len() + self.block.as_ref().map_or(0, Block::buffered)
     }
 
     /// Feeds the next chunk of the file and reports the blocks it completes.
@@ -172,31 +161,13 @@ impl Parser {
     /// signature; later calls return it again until [`reset`](Self::reset).
     pub fn push(&mut self, chunk: &[u8], sink: &mut dyn FnMut(Item)) -> Result<(), VttError> {
         let mut rest = chunk;
-        while !rest.is_empty() {
-            if self.state == State::Failed {
-                return Err(VttError::NotWebVtt);
-            }
-            if core::mem::take(&mut self.after_cr) {
-                if let Some(after) = rest.strip_prefix(b"\n") {
-                    rest = after;
-                    continue;
-                }
-            }
-            match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
-                Some(i) => {
-                    let (text, after) = rest.split_at(i);
-                    self.extend_line(text);
-                    self.after_cr = after.first() == Some(&b'\r');
-                    rest = after.get(1..).unwrap_or_default();
-                    self.end_line(sink);
-                }
-                None => {
-                    self.extend_line(rest);
-                    rest = &[];
-                }
-            }
+        while self.state != State::Failed {
+            let Some(line) = self.lines.next_line(&mut rest) else {
+                break;
+            };
+            self.end_line(line, sink);
         }
-        if self.state == State::Signature && !signature_possible(&self.line) {
+        if self.state == State::Signature && !signature_possible(self.lines.pending()) {
             self.state = State::Failed;
         }
         match self.state {
@@ -211,10 +182,11 @@ impl Parser {
     /// # Errors
     /// [`VttError::NotWebVtt`] when the input had no signature line.
     pub fn finish(&mut self, sink: &mut dyn FnMut(Item)) -> Result<(), VttError> {
-        if !self.line.is_empty() || self.line_too_long {
-            self.end_line(sink);
-        } else if self.state == State::Signature {
-            self.end_line(sink); // an empty input: fails the signature check
+        match self.lines.last_line() {
+            Some(line) => self.end_line(line, sink),
+            // An empty input fails the signature check.
+            None if self.state == State::Signature => self.state = State::Failed,
+            None => {}
         }
         let result = match self.state {
             State::Failed => Err(VttError::NotWebVtt),
@@ -231,50 +203,17 @@ impl Parser {
         result
     }
 
-    /// Adds bytes to the current line, dropping them past the limit.
-    fn extend_line(&mut self, bytes: &[u8]) {
-        if !self.line_too_long {
-            let fits = self.line.len() + bytes.len() <= self.limit;
-            if fits && self.line.try_reserve(bytes.len()).is_ok() {
-                self.line.extend_from_slice(bytes);
-                return;
-            }
-            // Too long: keep only what the block needs, whether it holds `-->`.
-            self.long_arrow = contains_arrow(&self.line);
-            self.tail = last_two(&self.line, [0; 2]);
-            self.line = Vec::new();
-            self.line_too_long = true;
-        }
-        let mut joined = [0u8; 5];
-        joined[..2].copy_from_slice(&self.tail);
-        let head = bytes.get(..3).unwrap_or(bytes);
-        if let Some(dst) = joined.get_mut(2..2 + head.len()) {
-            dst.copy_from_slice(head);
-        }
-        let joined = joined.get(..2 + head.len()).unwrap_or_default();
-        self.long_arrow |= contains_arrow(joined) || contains_arrow(bytes);
-        self.tail = last_two(bytes, self.tail);
-    }
-
     /// A line is complete: runs it through the state machine.
-    fn end_line(&mut self, sink: &mut dyn FnMut(Item)) {
+    fn end_line(&mut self, line: RawLine, sink: &mut dyn FnMut(Item)) {
         self.line_number = self.line_number.saturating_add(1);
-        let bytes = core::mem::take(&mut self.line);
-        let too_long = core::mem::take(&mut self.line_too_long);
-        let long_arrow = core::mem::take(&mut self.long_arrow);
-        self.tail = [0; 2];
         if self.state == State::Signature {
-            self.signature(&bytes, too_long);
+            self.signature(&line.bytes, line.too_long);
             return;
         }
-        let decoded = (!too_long).then(|| decode_line(&bytes));
+        let decoded = (!line.too_long).then(|| decode_line(&line.bytes));
         let line = Line {
             text: decoded.as_deref(),
-            arrow: if too_long {
-                long_arrow
-            } else {
-                contains_arrow(&bytes)
-            },
+            arrow: line.arrow,
         };
         self.block_line_step(&line, sink);
     }
@@ -408,18 +347,5 @@ fn decode_line(bytes: &[u8]) -> Cow<'_, str> {
         Cow::Owned(text.replace('\0', "\u{fffd}"))
     } else {
         text
-    }
-}
-
-fn contains_arrow(bytes: &[u8]) -> bool {
-    bytes.windows(3).any(|w| w == b"-->")
-}
-
-/// The last two bytes of `tail` followed by `bytes`.
-fn last_two(bytes: &[u8], tail: [u8; 2]) -> [u8; 2] {
-    match bytes {
-        [] => tail,
-        [b] => [tail[1], *b],
-        [.., a, b] => [*a, *b],
     }
 }
