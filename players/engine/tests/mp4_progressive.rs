@@ -31,7 +31,11 @@ fn check_against_goldens(file: &str) {
         };
         assert_eq!(&got, want, "packet {count} of {file}");
         let payload = au.gather(&bytes).unwrap();
-        assert_eq!(md5_hex(&payload), md5s[track][seen[track]], "md5 of packet {count}");
+        assert_eq!(
+            md5_hex(&payload),
+            md5s[track][seen[track]],
+            "md5 of packet {count}"
+        );
         seen[track] += 1;
         count += 1;
     }
@@ -55,10 +59,16 @@ fn codec_configs_match_ffmpeg_extradata() {
         let movie = Progressive::parse(&fixture(&format!("progressive/{file}"))).unwrap();
         let extradata = extradata(&golden(&format!("progressive_{file}.streams.json")));
         let v = &movie.tracks[0].info;
-        assert_eq!((v.codec, v.width, v.height, v.timescale), (Codec::H264, 320, 180, 12_800));
+        assert_eq!(
+            (v.codec, v.width, v.height, v.timescale),
+            (Codec::H264, 320, 180, 12_800)
+        );
         assert_eq!(v.config, extradata[0], "avcC");
         let a = &movie.tracks[1].info;
-        assert_eq!((a.codec, a.sample_rate, a.channels, a.timescale), (Codec::Aac, 48_000, 2, 48_000));
+        assert_eq!(
+            (a.codec, a.sample_rate, a.channels, a.timescale),
+            (Codec::Aac, 48_000, 2, 48_000)
+        );
         assert_eq!(a.config, extradata[1], "AudioSpecificConfig");
         assert_eq!(a.config, [0x11, 0x90, 0x56, 0xe5, 0x00]);
         // ffmpeg's edit lists: one frame of B-frame delay, 1024 samples of priming.
@@ -86,7 +96,13 @@ fn walk(bytes: &[u8]) -> (Movie, Vec<ByteRange>) {
 fn faststart_moov_is_found_in_the_first_request() {
     let bytes = fixture("progressive/faststart.mp4");
     let (movie, requests) = walk(&bytes);
-    assert_eq!(requests, [ByteRange { offset: 0, length: PROBE_LEN }]);
+    assert_eq!(
+        requests,
+        [ByteRange {
+            offset: 0,
+            length: PROBE_LEN
+        }]
+    );
     assert_eq!(movie.tracks.len(), 2);
 }
 
@@ -98,7 +114,10 @@ fn moov_at_end_is_reached_by_skipping_mdat_not_reading_it() {
     assert!(fetched < 2 * u64::from(PROBE_LEN), "{requests:?}");
     assert_eq!(movie, Progressive::parse(&bytes).unwrap());
     // The second request starts at the box after mdat.
-    assert!(requests.len() >= 2 && requests[1].offset > 100_000, "{requests:?}");
+    assert!(
+        requests.len() >= 2 && requests[1].offset > 100_000,
+        "{requests:?}"
+    );
 }
 
 #[test]

@@ -201,7 +201,8 @@ impl FragmentDemuxer {
                 return self.advance(sink);
             }
         };
-        if header.kind.0 == *b"moof" && self.cursors.iter().any(|(_, next)| next.is_some()) {
+        let metadata_box = matches!(&header.kind.0, b"moof" | b"moov");
+        if metadata_box && self.cursors.iter().any(|(_, next)| next.is_some()) {
             return Err(DemuxError::Malformed(
                 "a fragment's samples lie beyond the next moof",
             ));

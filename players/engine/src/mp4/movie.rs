@@ -73,6 +73,7 @@ static EMPTY: super::stbl::SampleTable = super::stbl::SampleTable {
     stss: None,
     sizes: super::stbl::SampleSizes::None,
     chunks: super::stbl::ChunkOffsets::None,
+    data_end: 0,
 };
 
 /// Parses a `moov` payload (after its header).

@@ -101,7 +101,11 @@ impl Progressive {
                 let part = bytes.get(from..from + take).unwrap_or(&[]);
                 self.buffer.extend_from_slice(part);
                 if self.buffer.len() as u64 == moov_end - start {
-                    self.movie = Some(parse_moov(&self.buffer)?);
+                    let mut movie = parse_moov(&self.buffer)?;
+                    for t in &mut movie.tracks {
+                        t.table.data_end = self.file_size;
+                    }
+                    self.movie = Some(movie);
                     self.buffer = Vec::new();
                 }
                 return Ok(());

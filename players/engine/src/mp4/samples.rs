@@ -24,7 +24,8 @@ pub struct Sample {
     pub keyframe: bool,
 }
 
-/// A lazy iterator over a table's samples, in decode order.
+/// A lazy iterator over a table's samples, in decode order. It ends early at a
+/// sample reaching past the end of the file (when the file size is known).
 #[derive(Clone, Debug)]
 pub struct Samples<'a> {
     table: &'a SampleTable,
@@ -188,6 +189,9 @@ impl Iterator for Samples<'_> {
         }
         let index = self.sample;
         let size = t.sizes.get(index);
+        if self.offset.saturating_add(u64::from(size)) > t.data_end {
+            return None;
+        }
         let keyframe = match &t.stss {
             None => true,
             Some(s) => s.binary_search(&(index + 1)).is_ok(),

@@ -53,7 +53,7 @@ impl SampleSizes {
 }
 
 /// A track's sample table.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct SampleTable {
     /// Samples in the track (from `stsz`/`stz2`).
     pub sample_count: u32,
@@ -70,6 +70,24 @@ pub(crate) struct SampleTable {
     pub sizes: SampleSizes,
     /// `stco` (widened) or `co64`: the file offset of each chunk.
     pub chunks: ChunkOffsets,
+    /// The end of the file: a sample reaching past it ends the walk (a truncated
+    /// file, or a table pointing outside it). `u64::MAX` when unknown.
+    pub data_end: u64,
+}
+
+impl Default for SampleTable {
+    fn default() -> Self {
+        Self {
+            sample_count: 0,
+            stts: Vec::new(),
+            ctts: Vec::new(),
+            stsc: Vec::new(),
+            stss: None,
+            sizes: SampleSizes::None,
+            chunks: ChunkOffsets::None,
+            data_end: u64::MAX,
+        }
+    }
 }
 
 /// Chunk offsets at the width the file stores them.
