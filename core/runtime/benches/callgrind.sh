@@ -35,7 +35,7 @@ run() {
         "$bin" 2>/dev/null
 }
 
-printf '%-22s %8s %14s %14s %12s %12s\n' workload iters 'Ir(0)' 'Ir(n)' 'Ir/iter' 'Ir/element'
+printf '%-34s %8s %14s %14s %12s %12s\n' workload iters 'Ir(0)' 'Ir(n)' 'Ir/iter' 'Ir/element'
 for name in "$@"; do
     file=$(echo "$name" | tr '/' '_')
     run "$name" 0 "$out/$file.base.out" >/dev/null
@@ -46,6 +46,6 @@ for name in "$@"; do
     all=$(total "$out/$file.out")
     awk -v n="$name" -v i="$iters" -v e="$elements" -v b="$base" -v a="$all" 'BEGIN {
         per = (a - b) / i
-        printf "%-22s %8d %14d %14d %12.0f %12.1f\n", n, i, b, a, per, per / e
+        printf "%-34s %8d %14d %14d %12.0f %12.1f\n", n, i, b, a, per, per / e
     }'
 done
