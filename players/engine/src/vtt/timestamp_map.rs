@@ -6,8 +6,9 @@
 use super::timestamp::parse_timestamp;
 use crate::time::{Micros, Ticks, Unwrapper, MPEG_TIMESCALE};
 
-/// A parsed `X-TIMESTAMP-MAP`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A parsed `X-TIMESTAMP-MAP`. The default (`MPEGTS:0,LOCAL:0`) is what RFC 8216 §3.5
+/// says to assume for a segment without one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct TimestampMap {
     /// `MPEGTS`: a 33-bit timestamp in 90 kHz units, as written (not unwrapped).
     pub mpegts: u64,
