@@ -13,34 +13,11 @@ use wasp_engine::mp4::{Movie, Progressive, PROBE_LEN};
 /// Checks every sample of `file` against its goldens.
 fn check_against_goldens(file: &str) {
     let bytes = fixture(&format!("progressive/{file}"));
-    let movie = Progressive::parse(&bytes).unwrap();
-    let expected = packets(&golden(&format!("progressive_{file}.packets.csv")), true);
-    let md5s = framemd5(&golden(&format!("progressive_{file}.framemd5")));
-    let mut seen = vec![0usize; movie.tracks.len()];
-    let mut count = 0;
-    for ((track, sample), want) in movie.interleaved().zip(&expected) {
-        let au = movie.tracks[track].access_unit(&sample);
-        let got = Packet {
-            stream: track,
-            pts: au.pts,
-            dts: au.dts,
-            duration: Some(au.duration),
-            size: au.size,
-            pos: Some(au.ranges[0].offset),
-            keyframe: au.keyframe,
-        };
-        assert_eq!(&got, want, "packet {count} of {file}");
-        let payload = au.gather(&bytes).unwrap();
-        assert_eq!(
-            md5_hex(&payload),
-            md5s[track][seen[track]],
-            "md5 of packet {count}"
-        );
-        seen[track] += 1;
-        count += 1;
-    }
-    assert_eq!(count, expected.len(), "sample count");
-    assert_eq!(movie.interleaved().count(), expected.len());
+    check_progressive(
+        &bytes,
+        &golden(&format!("progressive_{file}.packets.csv")),
+        &golden(&format!("progressive_{file}.framemd5")),
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use md5::{Digest, Md5};
+use wasp_engine::mp4::{Movie, Progressive};
 
 /// The engine's fixtures folder.
 pub fn fixtures() -> PathBuf {
@@ -103,4 +104,39 @@ pub fn extradata(json: &str) -> Vec<Vec<u8>> {
         out.push(bytes);
     }
     out
+}
+
+/// Parses a progressive file and checks every sample, in file order, against
+/// ffprobe's packets (stream, pts, dts, duration, size, pos, keyframe) and the
+/// payload md5s of ffmpeg's framemd5. Returns the movie.
+pub fn check_progressive(bytes: &[u8], packets_csv: &str, framemd5_text: &str) -> Movie {
+    let movie = Progressive::parse(bytes).unwrap();
+    let expected = packets(packets_csv, true);
+    let md5s = framemd5(framemd5_text);
+    let mut seen = vec![0usize; movie.tracks.len()];
+    let mut count = 0;
+    for ((track, sample), want) in movie.interleaved().zip(&expected) {
+        let au = movie.tracks[track].access_unit(&sample);
+        let got = Packet {
+            stream: track,
+            pts: au.pts,
+            dts: au.dts,
+            duration: Some(au.duration),
+            size: au.size,
+            pos: Some(au.ranges[0].offset),
+            keyframe: au.keyframe,
+        };
+        assert_eq!(&got, want, "packet {count}");
+        let payload = au.gather(bytes).unwrap();
+        assert_eq!(
+            md5_hex(&payload),
+            md5s[track][seen[track]],
+            "md5 of packet {count}"
+        );
+        seen[track] += 1;
+        count += 1;
+    }
+    assert_eq!(count, expected.len(), "sample count");
+    assert_eq!(movie.interleaved().count(), expected.len());
+    movie
 }
