@@ -559,3 +559,70 @@ fn errors_say_what_is_wrong_and_where() {
     .unwrap();
     assert_eq!(ok.periods[0].adaptation_sets.len(), 1);
 }
+
+#[test]
+fn huge_timelines_and_tiny_durations_are_walked_lazily() {
+    // 2^31 repeats of one tick, over a century: a window costs arithmetic, not a walk.
+    let mpd = Mpd::parse(
+        r#"<MPD type="static" mediaPresentationDuration="P100Y"><Period>
+             <AdaptationSet><SegmentTemplate timescale="1" media="$Number$/$Time$">
+               <SegmentTimeline><S t="0" d="1" r="2147483647"/><S d="5" r="-1"/></SegmentTimeline>
+             </SegmentTemplate><Representation id="r" bandwidth="1"/></AdaptationSet>
+           </Period></MPD>"#,
+        "http://h/",
+    )
+    .unwrap();
+    let r = rep(&mpd, 0, "r");
+    let second: i64 = 1_000_000;
+    let at = |s: i64| r.segments().from_time(Micros(s * second)).next().unwrap();
+    let s = at(2_000_000_000);
+    assert_eq!(
+        (s.number, s.time.value, s.duration.value),
+        (2_000_000_001, 2_000_000_000, 1)
+    );
+    // After the 2^31 one-tick segments, five-tick ones repeat to the end of the Period.
+    let s = at(2_147_483_650);
+    assert_eq!(
+        (s.number, s.time.value, s.duration.value),
+        (2_147_483_649, 2_147_483_648, 5)
+    );
+    assert_eq!(s.url, "http://h/2147483649/2147483648");
+    let century = 100 * 365 * 86_400;
+    let last = r.segments().from_time(Micros((century - 1) * second));
+    let tail: Vec<_> = last.collect();
+    assert_eq!(tail.len(), 1);
+    assert!(tail[0].time.value < century && tail[0].time.value + 5 >= century);
+
+    // One-microsecond segments in a live stream that started a century ago.
+    let mpd = Mpd::parse(
+        r#"<MPD type="dynamic" availabilityStartTime="1970-01-01T00:00:00Z" timeShiftBufferDepth="PT0.00001S">
+             <Period start="PT0S"><AdaptationSet>
+               <SegmentTemplate timescale="1000000" duration="1" media="$Number$"/>
+               <Representation id="r" bandwidth="1"/></AdaptationSet></Period></MPD>"#,
+        "http://h/",
+    )
+    .unwrap();
+    let now_ms = century * 1000;
+    let got = numbers(rep(&mpd, 0, "r").available_segments(now_ms));
+    // Available while its end + its duration + 10 µs > now: the last 11 ones.
+    let last = (century * second) as u64; // number = 1 + index, last index = now − 1 µs
+    assert_eq!(got, ((last - 10)..=last).collect::<Vec<_>>());
+}
+
+#[test]
+fn fetched_bytes_may_carry_a_byte_order_mark_but_must_be_utf8() {
+    let text = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/dash/timeline.mpd"),
+    )
+    .unwrap();
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&text);
+    let mpd = Mpd::parse_bytes(&with_bom, "http://h/x.mpd").unwrap();
+    assert_eq!(numbers(rep(&mpd, 0, "time").segments()), [1, 2, 3, 4, 5]);
+    let mut latin1 = text.clone();
+    latin1.extend_from_slice(b"<!-- caf\xE9 -->");
+    assert_eq!(
+        Mpd::parse_bytes(&latin1, "http://h/x.mpd"),
+        Err(MpdError::NotUtf8)
+    );
+}

@@ -13,6 +13,8 @@ pub enum MpdError {
         /// Column, from 1.
         col: u32,
     },
+    /// The bytes are not UTF-8 (ISO/IEC 23009-1 §5.2.1: MPDs are UTF-8 XML).
+    NotUtf8,
     /// The root element is not `MPD`.
     NotMpd,
     /// A required attribute is absent.
@@ -65,6 +67,7 @@ impl fmt::Display for MpdError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Xml { row, col } => write!(f, "MPD: malformed XML at {row}:{col}"),
+            Self::NotUtf8 => f.write_str("MPD: not UTF-8"),
             Self::NotMpd => f.write_str("MPD: the root element is not MPD"),
             Self::MissingAttribute { element, attribute } => {
                 write!(f, "MPD: {element}@{attribute} is required")

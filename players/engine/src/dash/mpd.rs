@@ -65,6 +65,16 @@ pub struct Mpd {
 }
 
 impl Mpd {
+    /// Parses MPD bytes as fetched (UTF-8, with or without a byte-order mark).
+    ///
+    /// # Errors
+    /// [`MpdError::NotUtf8`], or any error of [`Mpd::parse`].
+    pub fn parse_bytes(bytes: &[u8], url: &str) -> Result<Self, MpdError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = core::str::from_utf8(bytes).map_err(|_| MpdError::NotUtf8)?;
+        Self::parse(text, url)
+    }
+
     /// Parses an MPD fetched from `url` (the base of relative BaseURLs).
     ///
     /// # Errors

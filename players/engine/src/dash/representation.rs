@@ -106,6 +106,10 @@ pub struct AdaptationSet {
     pub segment_alignment: bool,
     /// `@bitstreamSwitching`.
     pub bitstream_switching: bool,
+    /// `@minWidth`.
+    pub min_width: Option<u32>,
+    /// `@minHeight`.
+    pub min_height: Option<u32>,
     /// `@maxWidth`.
     pub max_width: Option<u32>,
     /// `@maxHeight`.
@@ -183,6 +187,8 @@ impl AdaptationSet {
             par: el.parsed("par", Ratio::parse)?,
             segment_alignment: el.parsed("segmentAlignment", flag)?.unwrap_or(false),
             bitstream_switching: el.bool("bitstreamSwitching")?.unwrap_or(false),
+            min_width: el.u32("minWidth")?,
+            min_height: el.u32("minHeight")?,
             max_width: el.u32("maxWidth")?,
             max_height: el.u32("maxHeight")?,
             max_frame_rate: el.parsed("maxFrameRate", FrameRate::parse)?,
