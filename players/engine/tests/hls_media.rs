@@ -422,3 +422,21 @@ fn playlist_tags_vod_event_independent_start_and_iframes() {
     assert_eq!(start.time_offset, wasp_engine::time::Micros(-4_500_000));
     assert!(start.precise);
 }
+
+#[test]
+fn extreme_numbers_saturate_instead_of_overflowing() {
+    // No target duration and a longest segment of u64::MAX.5 s: the derived target
+    // saturates.
+    let p = parse("#EXTM3U\n#EXTINF:18446744073709551615.5,\na.ts\n#EXTINF:1,\nb.ts\n");
+    assert_eq!(p.target_duration, Duration::from_secs(u64::MAX));
+    assert_eq!(p.segments[1].start, Duration::new(u64::MAX, 500_000_000));
+    assert_eq!(p.duration(), Duration::MAX);
+    let p = parse(
+        "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:18446744073709551615\n#EXTINF:1,\na.ts\n#EXTINF:1,\nb.ts\n",
+    );
+    assert_eq!(p.segments[1].sequence, u64::MAX);
+    assert_eq!(
+        error("#EXTM3U\n#EXTINF:18446744073709551616,\na.ts\n"),
+        (2, ErrorKind::MalformedTag { tag: "EXTINF" })
+    );
+}

@@ -129,6 +129,13 @@ fn fill_skipped(
 ) -> Result<(), MergeError> {
     let oom = |_: ErrorKind| MergeError::OutOfMemory;
     let first = reloaded.media_sequence;
+    // The previous playlist must hold both ends of the skipped run (sequence numbers
+    // are consecutive, so then it holds all of it): checked before reserving.
+    let last = first.checked_add(skipped.saturating_sub(1));
+    let held = |q: Option<u64>| q.and_then(|q| previous.segment(q)).is_some();
+    if skipped > 0 && !(held(Some(first)) && held(last)) {
+        return Err(MergeError::SkippedSegmentsUnknown);
+    }
     let mut merged: Vec<Segment> = Vec::new();
     let count = usize::try_from(skipped).map_err(|_| MergeError::SkippedSegmentsUnknown)?;
     merged
@@ -199,11 +206,11 @@ fn keep_date_ranges(
 
 /// Whether `reloaded` says more than `previous` did.
 fn differs(previous: &MediaPlaylist, reloaded: &MediaPlaylist) -> bool {
-    let tail = |p: &MediaPlaylist| {
+    fn tail(p: &MediaPlaylist) -> Option<(u64, usize, &str)> {
         p.segments
             .last()
-            .map(|s| (s.sequence, s.parts.len(), s.uri.len()))
-    };
+            .map(|s| (s.sequence, s.parts.len(), s.uri.as_str()))
+    }
     tail(previous) != tail(reloaded)
         || previous.trailing_parts.len() != reloaded.trailing_parts.len()
         || previous.end_list != reloaded.end_list

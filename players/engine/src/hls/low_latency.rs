@@ -52,7 +52,8 @@ pub(crate) fn skip(cx: &Context<'_>, a: &Attributes<'_>) -> Result<Skip, Error> 
     let mut recently_removed_dateranges = Vec::new();
     if let Some(ids) = cx.string(a, "RECENTLY-REMOVED-DATERANGES")? {
         for id in ids.split('\t').filter(|id| !id.is_empty()) {
-            push(&mut recently_removed_dateranges, cx.text(id)?).map_err(|k| cx.error(k))?;
+            let id = super::context::owned(id).map_err(|k| cx.error(k))?;
+            push(&mut recently_removed_dateranges, id).map_err(|k| cx.error(k))?;
         }
     }
     Ok(Skip {

@@ -118,10 +118,10 @@ fn parse(text: &str, url: &str) -> Result<MasterPlaylist, Error> {
                 let v = variant::variant(&mut cx, &a, uri)?;
                 push(&mut m.variants, v).map_err(|k| cx.error(k))?;
             }
-            Line::Tag { name, value } => {
-                let value = value.unwrap_or("");
+            Line::Tag { name, value: raw } => {
+                let value = raw.unwrap_or("");
                 let Some(tag) = Tag::from_name(name) else {
-                    let tag = common::unknown(&cx, name, Some(value), 0)?;
+                    let tag = common::unknown(&cx, name, raw, 0)?;
                     push(&mut m.unknown_tags, tag).map_err(|k| cx.error(k))?;
                     continue;
                 };

@@ -46,6 +46,12 @@ pub(crate) fn parse(text: &str, url: &str, imports: &[Variable]) -> Result<Media
         url: common_url(&cx)?,
         ..MediaPlaylist::default()
     };
+    // One segment per EXTINF at most: reserving them at once keeps the list exactly
+    // as large as the playlist needs, with no growth copies (peak = final size).
+    let expected = text.matches("#EXTINF").count();
+    p.segments
+        .try_reserve_exact(expected)
+        .map_err(|_| cx.error(ErrorKind::OutOfMemory))?;
     let mut st = State::default();
     let mut header = false;
     for (number, line) in lines(text) {
@@ -89,7 +95,11 @@ pub(crate) fn parse(text: &str, url: &str, imports: &[Variable]) -> Result<Media
             cx.warn_at(0, WarningKind::MissingTargetDuration);
             let longest = p.segments.iter().map(|s| s.duration).max();
             let longest = longest.unwrap_or(Duration::ZERO);
-            Duration::from_secs(longest.as_secs() + u64::from(longest.subsec_nanos() > 0))
+            Duration::from_secs(
+                longest
+                    .as_secs()
+                    .saturating_add(u64::from(longest.subsec_nanos() > 0)),
+            )
         }
     };
     p.variables = take(&mut cx.variables.list);
