@@ -241,3 +241,115 @@ fn global_sidx_subsegments_are_the_moof_mdat_pairs() {
         );
     }
 }
+
+fn boxed(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut b = ((payload.len() + 8) as u32).to_be_bytes().to_vec();
+    b.extend_from_slice(kind);
+    b.extend_from_slice(payload);
+    b
+}
+
+#[test]
+fn emsg_events_carry_their_time_and_body() {
+    use wasp_engine::media::Metadata;
+    // v0: SCTE-35 500 ms after the segment's start; v1: ID3 at an absolute time.
+    let mut v0 = vec![0, 0, 0, 0];
+    v0.extend_from_slice(b"urn:scte:scte35:2013:bin\0\0");
+    v0.extend_from_slice(&[0, 0, 0x03, 0xe8, 0, 0, 0x01, 0xf4, 0, 0, 0, 0, 0, 0, 0, 1]);
+    v0.extend_from_slice(&[0xfc, 0x30, 0x11]);
+    let mut v1 = vec![1, 0, 0, 0, 0, 1, 0x5f, 0x90]; // timescale 90000
+    v1.extend_from_slice(&202_500u64.to_be_bytes());
+    v1.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 2]);
+    v1.extend_from_slice(b"https://aomedia.org/emsg/ID3\0\0ID3\x04");
+    let segment = fixture("hls-fmp4/v0_001.m4s");
+    let styp_len = u32::from_be_bytes(segment[..4].try_into().unwrap()) as usize;
+    let with_events = [
+        &segment[..styp_len],
+        &boxed(b"emsg", &v0),
+        &boxed(b"emsg", &v1),
+        &segment[styp_len..],
+    ]
+    .concat();
+    let head = [
+        fixture("hls-fmp4/init_0.mp4"),
+        fixture("hls-fmp4/v0_000.m4s"),
+    ]
+    .concat();
+    let plain = [head.clone(), segment.clone()].concat();
+    let input = [head.clone(), with_events].concat();
+    for chunk in [1, 13, input.len()] {
+        let mut d = FragmentDemuxer::new();
+        let mut events = Vec::new();
+        for c in input.chunks(chunk) {
+            d.push(c, &mut |e| events.push(e)).unwrap();
+        }
+        d.finish(&mut |e| events.push(e)).unwrap();
+        let metadata: Vec<(usize, &Metadata)> = events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| match e {
+                Event::Metadata(m) => Some((i, m)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(metadata.len(), 2, "chunk {chunk}");
+        // v1 at once, with its own time; v0 once the moof gives the segment's start
+        // (2 s: tfdt 25600 in 1/12800), so after it in the stream of events.
+        assert_eq!(
+            (metadata[0].1.pts, metadata[0].1.timescale),
+            (202_500, 90_000)
+        );
+        assert_eq!(metadata[0].1.data, b"ID3\x04");
+        assert_eq!(
+            (metadata[1].1.pts, metadata[1].1.timescale),
+            (2_000 + 500, 1000)
+        );
+        assert_eq!(metadata[1].1.data, [0xfc, 0x30, 0x11]);
+        // Both come before the segment's first sample; the samples are unchanged
+        // (moved by the inserted bytes).
+        let first_sample = events
+            .iter()
+            .position(|e| matches!(e, Event::Sample(s) if s.ranges[0].offset >= head.len() as u64))
+            .unwrap();
+        assert!(metadata[1].0 < first_sample);
+        let got: Vec<Vec<u8>> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Sample(s) => Some(s.gather(&input).unwrap()),
+                _ => None,
+            })
+            .collect();
+        let (_, want, _) = demux(&plain, 4096);
+        let want: Vec<Vec<u8>> = want.iter().map(|s| s.gather(&plain).unwrap()).collect();
+        assert_eq!(got, want);
+    }
+}
+
+#[test]
+fn reset_restarts_offsets_and_keeps_the_init() {
+    let init = fixture("hls-fmp4/init_0.mp4");
+    let segment = fixture("hls-fmp4/v0_001.m4s");
+    let mut d = FragmentDemuxer::new();
+    d.push(&init, &mut |_| {}).unwrap();
+    d.push(&fixture("hls-fmp4/v0_000.m4s")[..1000], &mut |_| {})
+        .unwrap();
+    d.reset();
+    let mut samples = Vec::new();
+    d.push(&segment, &mut |e| {
+        if let Event::Sample(s) = e {
+            samples.push(s)
+        }
+    })
+    .unwrap();
+    d.finish(&mut |_| {}).unwrap();
+    let (_, all, _) = demux(&[init.clone(), segment.clone()].concat(), 4096);
+    assert_eq!(samples.len(), all.len());
+    for (s, a) in samples.iter().zip(&all) {
+        assert_eq!((s.pts, s.dts, s.size), (a.pts, a.dts, a.size));
+        assert_eq!(s.ranges[0].offset + init.len() as u64, a.ranges[0].offset);
+        assert_eq!(
+            s.gather(&segment),
+            a.gather(&[init.clone(), segment.clone()].concat())
+        );
+    }
+}

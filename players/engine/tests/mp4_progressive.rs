@@ -98,19 +98,24 @@ fn moov_at_end_is_reached_by_skipping_mdat_not_reading_it() {
 }
 
 #[test]
-fn a_moov_split_across_requests_is_gathered() {
-    let bytes = fixture("progressive/faststart.mp4");
-    let mut p = Progressive::new(bytes.len() as u64);
-    let mut fed = 0;
-    while let Some(r) = p.next_fetch() {
-        // Serve at most 100 bytes per request, as a slow server might.
-        let start = r.offset as usize;
-        let end = (start + 100).min(start + r.length as usize);
-        p.feed(r.offset, &bytes[start..end]).unwrap();
-        fed += 1;
-        assert!(fed < 1000);
+fn headers_and_moov_arriving_in_small_pieces_are_gathered() {
+    for file in ["faststart.mp4", "moov-at-end.mp4"] {
+        let bytes = fixture(&format!("progressive/{file}"));
+        for limit in [3, 100] {
+            // A server (or a fetch delivering its body in pieces) answering at most
+            // `limit` bytes at a time.
+            let mut p = Progressive::new(bytes.len() as u64);
+            let mut fed = 0;
+            while let Some(r) = p.next_fetch() {
+                let start = r.offset as usize;
+                let end = (start + limit).min(start + r.length as usize);
+                p.feed(r.offset, &bytes[start..end]).unwrap();
+                fed += 1;
+                assert!(fed < 10_000);
+            }
+            assert_eq!(p.into_movie().unwrap(), Progressive::parse(&bytes).unwrap());
+        }
     }
-    assert_eq!(p.into_movie().unwrap(), Progressive::parse(&bytes).unwrap());
 }
 
 #[test]

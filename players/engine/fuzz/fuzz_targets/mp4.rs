@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use wasp_engine::media::{AccessUnit, Demuxer, Event};
-use wasp_engine::mp4::{FragmentDemuxer, Progressive};
+use wasp_engine::mp4::{FragmentDemuxer, Movie, Progressive};
 
 /// Most samples looked at per input (a table may declare billions of empty ones).
 const MAX_SAMPLES: usize = 1 << 16;
@@ -33,8 +33,36 @@ fn check_unit(au: &AccessUnit, input: &[u8]) {
     );
 }
 
-fn progressive(input: &[u8]) {
-    let Ok(movie) = Progressive::parse(input) else {
+/// The range-request walk with a server that answers at most `limit` bytes per
+/// request: the same movie as with whole answers, or an error for both.
+fn walk_in_small_reads(input: &[u8], limit: usize) -> Option<Movie> {
+    let mut p = Progressive::new(input.len() as u64);
+    let mut requests = 0;
+    while let Some(r) = p.next_fetch() {
+        // Every answer moves the walk on by at least one byte of the file.
+        requests += 1;
+        assert!(requests <= input.len() + 1, "the walk does not progress");
+        let start = usize::try_from(r.offset).ok()?.min(input.len());
+        let end = start
+            .saturating_add((r.length as usize).min(limit))
+            .min(input.len());
+        if start == end {
+            return None; // the file ends where the walk needs more
+        }
+        p.feed(r.offset, &input[start..end]).ok()?;
+    }
+    p.into_movie()
+}
+
+fn progressive(input: &[u8], limit: usize) {
+    let parsed = Progressive::parse(input);
+    let walked = walk_in_small_reads(input, limit);
+    assert_eq!(
+        parsed.as_ref().ok(),
+        walked.as_ref(),
+        "small reads change the movie"
+    );
+    let Ok(movie) = parsed else {
         return;
     };
     for (track, sample) in movie.interleaved().take(MAX_SAMPLES) {
@@ -87,7 +115,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&control, input)) = data.split_first() else {
         return;
     };
-    progressive(input);
+    progressive(input, 1 + usize::from(control) * 3);
     let whole = fragmented(input, &[input.len().max(1)]);
     let sizes = [
         1 + usize::from(control % 17),

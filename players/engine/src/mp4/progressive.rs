@@ -32,6 +32,8 @@ pub struct Progressive {
     /// Offset of the next top-level box header.
     pos: u64,
     boxes: u32,
+    /// The first bytes at `pos`, while a header arrives in pieces.
+    head: heapless::Vec<u8, { BoxHeader::MAX_LEN }>,
     /// The `moov` being gathered: where its payload starts and ends in the file.
     moov: Option<(u64, u64)>,
     buffer: Vec<u8>,
@@ -46,6 +48,7 @@ impl Progressive {
             file_size,
             pos: 0,
             boxes: 0,
+            head: heapless::Vec::new(),
             moov: None,
             buffer: Vec::new(),
             movie: None,
@@ -59,11 +62,12 @@ impl Progressive {
         }
         let (start, end) = match self.moov {
             Some((start, end)) => (start + self.buffer.len() as u64, end),
-            None => (
-                self.pos,
-                self.file_size
-                    .min(self.pos.saturating_add(u64::from(PROBE_LEN))),
-            ),
+            None => {
+                // Continue a header that arrived in part.
+                let start = self.pos + self.head.len() as u64;
+                let probe_end = self.pos.saturating_add(u64::from(PROBE_LEN));
+                (start, self.file_size.min(probe_end))
+            }
         };
         let length = u32::try_from(end.saturating_sub(start)).unwrap_or(u32::MAX);
         Some(ByteRange {
@@ -113,16 +117,25 @@ impl Progressive {
             if self.pos >= self.file_size {
                 return Err(DemuxError::Malformed("no moov in the file"));
             }
-            if offset > self.pos || end <= self.pos {
+            // The header may arrive in pieces: gather it (at most 32 bytes) from `pos`.
+            let want = self.pos + self.head.len() as u64;
+            if offset > want || end <= want {
                 return Ok(());
             }
-            let window = bytes.get((self.pos - offset) as usize..).unwrap_or(&[]);
-            let Some(header) = BoxHeader::parse(window)? else {
-                if end >= self.file_size {
+            let from = (want - offset) as usize;
+            let room = BoxHeader::MAX_LEN - self.head.len();
+            let piece = bytes.get(from..).unwrap_or(&[]);
+            let piece = piece.get(..room.min(piece.len())).unwrap_or(&[]);
+            self.head
+                .extend_from_slice(piece)
+                .map_err(|_| DemuxError::Malformed("box header"))?;
+            let Some(header) = BoxHeader::parse(&self.head)? else {
+                if self.pos + self.head.len() as u64 >= self.file_size {
                     return Err(DemuxError::Malformed("file ends inside a box header"));
                 }
                 return Ok(());
             };
+            self.head.clear();
             self.boxes += 1;
             if self.boxes > MAX_TOP_LEVEL_BOXES {
                 return Err(DemuxError::TooLarge("too many top-level boxes before moov"));
@@ -158,9 +171,9 @@ impl Progressive {
         while let Some(range) = p.next_fetch() {
             let start = usize::try_from(range.offset).unwrap_or(usize::MAX);
             let end = start.saturating_add(range.length as usize).min(file.len());
-            let before = (p.pos, p.moov, p.buffer.len());
+            let before = (p.pos, p.head.len(), p.moov, p.buffer.len());
             p.feed(range.offset, file.get(start..end).unwrap_or(&[]))?;
-            if (p.pos, p.moov, p.buffer.len()) == before && p.movie.is_none() {
+            if (p.pos, p.head.len(), p.moov, p.buffer.len()) == before && p.movie.is_none() {
                 return Err(DemuxError::Malformed("file ends inside a box"));
             }
         }
