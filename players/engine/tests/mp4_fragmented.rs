@@ -353,3 +353,109 @@ fn reset_restarts_offsets_and_keeps_the_init() {
         );
     }
 }
+
+fn full(kind: &[u8; 4], version: u8, flags: u32, body: &[u8]) -> Vec<u8> {
+    let mut p = (u32::from(version) << 24 | flags).to_be_bytes().to_vec();
+    p.extend_from_slice(body);
+    boxed(kind, &p)
+}
+
+fn words(values: &[u32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_be_bytes()).collect()
+}
+
+/// A moof exercising what ffmpeg does not write: an explicit base-data-offset, runs
+/// without data offsets (each continuing the previous), a second traf whose data
+/// follows the first's (no base at all), per-sample durations, first-sample-flags,
+/// signed (version 1) composition offsets, and a traf without tfdt.
+fn synthetic_fragment(moof_start: u64, with_tfdt: bool) -> (Vec<u8>, Vec<u8>) {
+    let build = |mdat_payload: u64| {
+        let mut traf1 = full(
+            b"tfhd",
+            0,
+            0x1 | 0x20,
+            &[
+                words(&[1]),
+                mdat_payload.to_be_bytes().to_vec(),
+                words(&[0x0101_0000]),
+            ]
+            .concat(),
+        );
+        if with_tfdt {
+            traf1.extend(full(b"tfdt", 1, 0, &100_000u64.to_be_bytes()));
+        }
+        // trun 1: first-sample-flags, duration + size + signed cto per sample.
+        traf1.extend(full(
+            b"trun",
+            1,
+            0x4 | 0x100 | 0x200 | 0x800,
+            &words(&[2, 0x0200_0000, 100, 10, 200, 200, 20, (-100i32) as u32]),
+        ));
+        // trun 2: no data offset: continues after trun 1's 30 bytes.
+        traf1.extend(full(b"trun", 0, 0x100 | 0x200, &words(&[1, 50, 30])));
+        let mut traf2 = full(b"tfhd", 0, 0x8 | 0x10, &words(&[2, 1024, 5]));
+        traf2.extend(full(b"tfdt", 0, 0, &words(&[4800])));
+        traf2.extend(full(b"trun", 0, 0, &words(&[2])));
+        let moof = [
+            full(b"mfhd", 0, 0, &words(&[7])),
+            boxed(b"traf", &traf1),
+            boxed(b"traf", &traf2),
+        ]
+        .concat();
+        boxed(b"moof", &moof)
+    };
+    let moof_len = build(0).len() as u64;
+    let moof = build(moof_start + moof_len + 8);
+    let payload: Vec<u8> = (0..70u8).collect();
+    (moof, boxed(b"mdat", &payload))
+}
+
+#[test]
+fn fragment_bases_offsets_flags_and_times_follow_the_spec() {
+    let init = fixture("hls-fmp4/init_0.mp4");
+    let (moof, mdat) = synthetic_fragment(init.len() as u64, true);
+    let payload = (init.len() + moof.len() + 8) as u64;
+    let first = [init.clone(), moof, mdat].concat();
+    let (moof2, mdat2) = synthetic_fragment(first.len() as u64, false);
+    let payload2 = (first.len() + moof2.len() + 8) as u64;
+    let input = [first.clone(), moof2, mdat2].concat();
+    for chunk in [1, 13, input.len()] {
+        let (_, samples, d) = demux(&input, chunk);
+        assert_eq!(d.sequence_number(), 7);
+        let got: Vec<(u32, i64, i64, u64, u32, bool)> = samples
+            .iter()
+            .map(|s| {
+                (
+                    s.track,
+                    s.pts,
+                    s.dts,
+                    s.ranges[0].offset - payload,
+                    s.size,
+                    s.keyframe,
+                )
+            })
+            .collect();
+        // Video: tfdt 100000, shift 0; audio: shift +864 (its 18 ms empty edit).
+        let moof1 = [
+            (1, 100_200, 100_000, 0, 10, true),
+            (1, 100_000, 100_100, 10, 20, false),
+            (1, 100_300, 100_300, 30, 30, false),
+            (2, 4800 + 864, 4800 + 864, 60, 5, true),
+            (2, 5824 + 864, 5824 + 864, 65, 5, true),
+        ];
+        assert_eq!(&got[..5], &moof1[..], "chunk {chunk}");
+        // The second fragment has no tfdt for video: it continues at 100350.
+        let moof2: Vec<_> = moof1
+            .iter()
+            .map(|&(t, p, d, o, s, k)| {
+                let shift = if t == 1 { 350 } else { 0 };
+                (t, p + shift, d + shift, o + payload2 - payload, s, k)
+            })
+            .collect();
+        assert_eq!(&got[5..], &moof2[..], "chunk {chunk}");
+        for s in &samples {
+            let b = s.gather(&input).unwrap();
+            assert_eq!(b.len(), s.size as usize);
+        }
+    }
+}
