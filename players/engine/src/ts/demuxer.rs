@@ -229,11 +229,19 @@ impl Inner {
             self.stats.truncated = true;
             // The unit the cut packet continued is damaged; one it would have started
             // is not.
-            if let Some(&[_, b1, b2]) = tail.first_chunk::<3>() {
-                let pid = (u16::from(b1 & 0x1f) << 8) | u16::from(b2);
-                let starts_unit = b1 & 0x40 != 0;
-                if let Some(stream) = self.streams.iter_mut().find(|s| s.pid == pid) {
-                    if !starts_unit {
+            match tail.first_chunk::<3>() {
+                Some(&[_, b1, b2]) => {
+                    let pid = (u16::from(b1 & 0x1f) << 8) | u16::from(b2);
+                    let starts_unit = b1 & 0x40 != 0;
+                    if let Some(stream) = self.streams.iter_mut().find(|s| s.pid == pid) {
+                        if !starts_unit {
+                            stream.loss(&mut self.stats);
+                        }
+                    }
+                }
+                // Too short to tell its PID: any open unit may continue into it.
+                _ => {
+                    for stream in self.streams.iter_mut().filter(|s| s.is_open()) {
                         stream.loss(&mut self.stats);
                     }
                 }

@@ -212,6 +212,11 @@ impl ElementaryStream {
         }
     }
 
+    /// Whether a PES is being read.
+    pub(crate) fn is_open(&self) -> bool {
+        !matches!(self.state, PesState::Idle)
+    }
+
     /// Audio junk and dropped frames, for the statistics.
     pub(crate) fn audio_stats(&self) -> Option<crate::es::FramerStats> {
         match &self.reader {

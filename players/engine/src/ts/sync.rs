@@ -1,8 +1,10 @@
 //! Cutting the byte stream into 188-byte packets, whatever the chunk edges: a packet
-//! split by an edge is completed in a small buffer; after lost sync (or at the start)
-//! a sync byte is only trusted when another one follows 188 bytes later
-//! (ISO/IEC 13818-1 §2.4.3.3 makes `0x47` the only fixed byte, and it also occurs in
-//! payload).
+//! split by an edge is completed in a small buffer. ISO/IEC 13818-1 §2.4.3.3 makes
+//! `0x47` the only fixed byte, and it also occurs in payload, so a packet is only
+//! given out when the byte 188 further on is a sync byte too (or the input ends):
+//! this finds sync after garbage, and drops a packet cut short by lost bytes instead
+//! of reading the next packet's bytes as its payload. The price: a whole packet
+//! followed by garbage is dropped too, as it cannot be told from a cut one.
 
 use heapless::Vec as BoundedVec;
 
@@ -23,7 +25,11 @@ pub(crate) struct Packetizer {
     carry_offset: u64,
     /// Input offset of the next byte pushed.
     offset: u64,
+    /// At a sync byte believed to start a packet (a candidate the search found, or
+    /// the byte after a packet).
     locked: bool,
+    /// A packet was confirmed since sync was last lost (for counting losses).
+    confirmed: bool,
     /// Times sync was lost after it was found.
     pub(crate) sync_losses: u64,
     /// Bytes that were not part of any packet.
@@ -31,44 +37,44 @@ pub(crate) struct Packetizer {
 }
 
 impl Packetizer {
-    /// Feeds a chunk; each whole packet goes to `out` with its input offset. Stops at
-    /// the first error `out` returns.
+    /// Feeds a chunk; each whole packet goes to `out` with its input offset. A packet
+    /// is only given out once the byte after it is known to be a sync byte (or the
+    /// input ended), so a packet cut short by lost bytes is dropped rather than read
+    /// with the next packet's bytes in it. Stops at the first error `out` returns.
     pub(crate) fn push<E>(&mut self, chunk: &[u8], out: &mut PacketSink<'_, E>) -> Result<(), E> {
         let base = self.offset;
         self.offset += chunk.len() as u64;
         let mut pos = 0usize;
-        while pos < chunk.len() {
-            let rest = chunk.get(pos..).unwrap_or_default();
-            let at = base + pos as u64;
+        while let Some(rest) = chunk.get(pos..).filter(|r| !r.is_empty()) {
             if !self.carry.is_empty() {
                 pos += self.advance_carry(rest, out)?;
                 continue;
             }
-            if self.locked {
-                match rest.first_chunk::<PACKET_LENGTH>() {
-                    Some(packet) if packet[0] == SYNC_BYTE => {
-                        out(packet, at)?;
-                        pos += PACKET_LENGTH;
-                    }
-                    Some(_) => self.lose_sync(),
-                    None if rest.first() == Some(&SYNC_BYTE) => {
-                        pos += self.start_carry(rest, at);
-                    }
-                    None => self.lose_sync(),
-                }
+            if !self.locked {
+                let Some(found) = rest.iter().position(|&b| b == SYNC_BYTE) else {
+                    self.skipped_bytes += rest.len() as u64;
+                    return Ok(());
+                };
+                self.skipped_bytes += found as u64;
+                pos += found;
+                self.locked = true; // at a candidate
                 continue;
             }
-            // Searching: a sync byte with another 188 bytes later.
-            let Some(found) = rest.iter().position(|&b| b == SYNC_BYTE) else {
-                self.skipped_bytes += rest.len() as u64;
-                return Ok(());
-            };
-            self.skipped_bytes += found as u64;
-            pos += found;
-            let rest = chunk.get(pos..).unwrap_or_default();
+            if rest.first() != Some(&SYNC_BYTE) {
+                self.lose_sync();
+                continue;
+            }
             match rest.get(PACKET_LENGTH) {
-                Some(&SYNC_BYTE) => self.locked = true,
+                Some(&SYNC_BYTE) => {
+                    self.confirmed = true;
+                    out(
+                        rest.get(..PACKET_LENGTH).unwrap_or_default(),
+                        base + pos as u64,
+                    )?;
+                    pos += PACKET_LENGTH;
+                }
                 Some(_) => {
+                    self.lose_sync();
                     self.skipped_bytes += 1;
                     pos += 1;
                 }
@@ -78,9 +84,14 @@ impl Packetizer {
         Ok(())
     }
 
+    /// The sync byte expected is not there (counted once per loss of a confirmed
+    /// sync): search again.
     fn lose_sync(&mut self) {
+        if self.confirmed {
+            self.sync_losses += 1;
+        }
+        self.confirmed = false;
         self.locked = false;
-        self.sync_losses += 1;
     }
 
     /// Copies the tail of a chunk (shorter than a packet and its next byte).
@@ -93,26 +104,27 @@ impl Packetizer {
         rest.len().min(CARRY)
     }
 
-    /// Adds bytes to a non-empty carry; returns how many of `rest` it used.
+    /// Adds bytes to a non-empty carry (which starts with a sync byte); returns how
+    /// many of `rest` it used.
     fn advance_carry<E>(&mut self, rest: &[u8], out: &mut PacketSink<'_, E>) -> Result<usize, E> {
-        let want = if self.locked { PACKET_LENGTH } else { CARRY };
-        let take = want.saturating_sub(self.carry.len()).min(rest.len());
+        let take = CARRY.saturating_sub(self.carry.len()).min(rest.len());
         let _ = self
             .carry
             .extend_from_slice(rest.get(..take).unwrap_or_default());
-        if self.carry.len() < want {
+        if self.carry.len() < CARRY {
             return Ok(take);
         }
-        if self.locked || self.carry.get(PACKET_LENGTH) == Some(&SYNC_BYTE) {
+        if self.carry.get(PACKET_LENGTH) == Some(&SYNC_BYTE) {
             self.locked = true;
+            self.confirmed = true;
             let packet = self.carry.get(..PACKET_LENGTH).unwrap_or_default();
             out(packet, self.carry_offset)?;
-            // The byte after the packet (if any) has not been used: give it back.
-            let used = take.saturating_sub(self.carry.len() - PACKET_LENGTH);
+            // The byte after the packet came from `rest`: give it back.
             self.carry.clear();
-            return Ok(used);
+            return Ok(take.saturating_sub(1));
         }
-        // A false candidate: look for the next sync byte inside the carry.
+        // Not a packet: look for the next sync byte inside the carry.
+        self.lose_sync();
         let next = self.carry.iter().skip(1).position(|&b| b == SYNC_BYTE);
         let drop = next.map_or(self.carry.len(), |i| i + 1);
         self.skipped_bytes += drop as u64;
@@ -136,7 +148,7 @@ impl Packetizer {
         if carry.is_empty() {
             return Ok(None);
         }
-        if !self.locked {
+        if !self.confirmed {
             // A candidate that never proved to be a packet.
             self.skipped_bytes += carry.len() as u64;
             return Ok(None);
@@ -199,13 +211,26 @@ mod tests {
 
     #[test]
     fn lost_sync_is_counted_and_found_again() {
+        // Junk after packet 1: packet 1 cannot be told from a packet cut short (its
+        // end is not followed by a sync byte), so it is dropped with the junk.
         let mut input = stream(2);
         input.extend([0u8; 50]);
         input.extend(stream(2));
         for chunk in [1, 100, 1000] {
             let (offsets, p) = split(&input, chunk);
-            assert_eq!(offsets, [0, 188, 426, 614], "chunk {chunk}");
-            assert_eq!((p.sync_losses, p.skipped_bytes), (1, 50));
+            assert_eq!(offsets, [0, 426, 614], "chunk {chunk}");
+            assert_eq!((p.sync_losses, p.skipped_bytes), (1, 188 + 50));
+        }
+    }
+
+    #[test]
+    fn a_packet_cut_short_is_not_given_out() {
+        let mut input = stream(4);
+        input.drain(188 + 100..2 * 188); // packet 1 loses its last 88 bytes
+        for chunk in [1, 7, 1000] {
+            let (offsets, p) = split(&input, chunk);
+            assert_eq!(offsets, [0, 288, 476], "chunk {chunk}");
+            assert_eq!((p.sync_losses, p.skipped_bytes), (1, 100));
         }
     }
 

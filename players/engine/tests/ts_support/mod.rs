@@ -196,3 +196,135 @@ pub fn pes_payload(input: &[u8], pid: u16) -> (Vec<u8>, Vec<u64>) {
     }
     (bytes, offsets)
 }
+
+/// CRC-32/MPEG-2 (ISO/IEC 13818-1 Annex A).
+pub fn crc32(data: &[u8]) -> u32 {
+    data.iter().fold(0xffff_ffff_u32, |mut crc, &byte| {
+        crc ^= u32::from(byte) << 24;
+        for _ in 0..8 {
+            crc = if crc & 0x8000_0000 != 0 {
+                (crc << 1) ^ 0x04c1_1db7
+            } else {
+                crc << 1
+            };
+        }
+        crc
+    })
+}
+
+/// The 5 bytes of a PES timestamp with its 4-bit prefix.
+pub fn timestamp_bytes(prefix: u8, ts: u64) -> [u8; 5] {
+    [
+        (prefix << 4) | (((ts >> 29) & 0x0e) as u8) | 1,
+        (ts >> 22) as u8,
+        (((ts >> 14) & 0xfe) as u8) | 1,
+        (ts >> 7) as u8,
+        (((ts << 1) & 0xfe) as u8) | 1,
+    ]
+}
+
+/// Builds transport streams for tests.
+#[derive(Default)]
+pub struct TsWriter {
+    pub out: Vec<u8>,
+    counters: std::collections::HashMap<u16, u8>,
+}
+
+impl TsWriter {
+    /// One packet: `payload` (at most 184 bytes; shorter is padded with an adaptation
+    /// field of stuffing).
+    pub fn packet(&mut self, pid: u16, unit_start: bool, payload: &[u8]) {
+        assert!(payload.len() <= 184);
+        let cc = self.counters.entry(pid).or_insert(15);
+        *cc = (*cc + 1) & 15;
+        let mut p = vec![
+            0x47,
+            ((pid >> 8) as u8) | if unit_start { 0x40 } else { 0 },
+            pid as u8,
+        ];
+        if payload.len() == 184 {
+            p.push(0x10 | *cc);
+        } else {
+            let af = 183 - payload.len();
+            p.push(0x30 | *cc);
+            p.push(af as u8);
+            if af > 0 {
+                p.push(0);
+                p.resize(5 + af, 0xff);
+            }
+        }
+        p.extend_from_slice(payload);
+        assert_eq!(p.len(), 188);
+        self.out.extend(p);
+    }
+
+    /// A PSI section (CRC appended) in one packet.
+    pub fn section(&mut self, pid: u16, section: &[u8]) {
+        let mut body = vec![0];
+        body.extend_from_slice(section);
+        body.extend_from_slice(&crc32(section).to_be_bytes());
+        body.resize(184, 0xff);
+        self.packet(pid, true, &body);
+    }
+
+    /// A PAT with one program whose PMT is on 0x1000, and that PMT listing
+    /// `(stream_type, pid, descriptors)`.
+    pub fn tables(&mut self, streams: &[(u8, u16, &[u8])]) {
+        self.section(0, &[0x00, 0xb0, 0x0d, 0, 1, 0xc1, 0, 0, 0, 1, 0xf0, 0x00]);
+        let mut pmt = vec![0x02, 0xb0, 0, 0, 1, 0xc1, 0, 0, 0xe1, 0x00, 0xf0, 0x00];
+        for &(stream_type, pid, descriptors) in streams {
+            pmt.extend_from_slice(&[
+                stream_type,
+                0xe0 | (pid >> 8) as u8,
+                pid as u8,
+                0xf0,
+                descriptors.len() as u8,
+            ]);
+            pmt.extend_from_slice(descriptors);
+        }
+        pmt[2] = (pmt.len() + 4 - 3) as u8;
+        self.section(0x1000, &pmt);
+    }
+
+    /// A PES with a PTS, cut into packets whose payloads have the sizes in `cuts`
+    /// (the last size repeats).
+    pub fn pes(&mut self, pid: u16, stream_id: u8, pts: u64, payload: &[u8], cuts: &[usize]) {
+        let mut pes = vec![0, 0, 1, stream_id];
+        let length = payload.len() + 8;
+        pes.extend_from_slice(&(if length > 0xffff { 0 } else { length as u16 }).to_be_bytes());
+        pes.extend_from_slice(&[0x80, 0x80, 5]);
+        pes.extend_from_slice(&timestamp_bytes(2, pts));
+        pes.extend_from_slice(payload);
+        let mut rest = &pes[..];
+        let mut first = true;
+        let mut n = 0;
+        while !rest.is_empty() {
+            let size = cuts
+                .get(n)
+                .or(cuts.last())
+                .copied()
+                .unwrap_or(184)
+                .min(184)
+                .min(rest.len());
+            n += 1;
+            self.packet(pid, first, &rest[..size]);
+            first = false;
+            rest = &rest[size..];
+        }
+    }
+}
+
+/// An ADTS frame of `len` bytes (AAC-LC, 48 kHz, stereo) filled with `fill`.
+pub fn adts_frame(len: usize, fill: u8) -> Vec<u8> {
+    let mut f = vec![fill; len];
+    f[..7].copy_from_slice(&[
+        0xff,
+        0xf1,
+        0x4c,
+        0x80 | (len >> 11) as u8,
+        (len >> 3) as u8,
+        (((len & 7) << 5) as u8) | 0x1f,
+        0xfc,
+    ]);
+    f
+}
