@@ -16,6 +16,24 @@
 //!   [`Representation::initialization`] and [`Representation::index`] give the
 //!   initialization segment and the `sidx` location.
 //!
+//! ```
+//! use wasp_engine::dash::Mpd;
+//!
+//! let mpd = Mpd::parse(
+//!     r#"<MPD type="static" mediaPresentationDuration="PT6S"><Period><AdaptationSet>
+//!          <SegmentTemplate timescale="1000" duration="2000" media="$RepresentationID$/$Number%03d$.m4s"
+//!                           initialization="$RepresentationID$/init.mp4"/>
+//!          <Representation id="720p" bandwidth="3000000"/>
+//!        </AdaptationSet></Period></MPD>"#,
+//!     "https://cdn.example/show/manifest.mpd",
+//! )?;
+//! let (_, _, rep) = mpd.representations().next().unwrap();
+//! assert_eq!(rep.initialization().unwrap().url, "https://cdn.example/show/720p/init.mp4");
+//! let urls: Vec<_> = rep.segments().map(|s| s.url).collect();
+//! assert_eq!(urls[2], "https://cdn.example/show/720p/003.m4s");
+//! # Ok::<(), wasp_engine::dash::MpdError>(())
+//! ```
+//!
 //! Unknown elements and attributes are ignored. Inherited values are shared (`Rc`),
 //! so memory stays proportional to the MPD's size.
 
