@@ -30,6 +30,7 @@ mod senc;
 pub mod sidx;
 mod stbl;
 mod track;
+mod traf_cursor;
 
 pub use demuxer::FragmentDemuxer;
 pub use emsg::{parse_emsg, Emsg, EmsgTime};
