@@ -36,6 +36,7 @@ mod low_latency;
 mod master;
 mod media;
 mod media_parser;
+mod media_tags;
 mod rendition;
 mod segment;
 mod tags;
