@@ -459,3 +459,41 @@ fn fragment_bases_offsets_flags_and_times_follow_the_spec() {
         }
     }
 }
+
+#[test]
+fn a_second_traf_of_a_track_continues_its_time_and_data() {
+    let init = fixture("hls-fmp4/init_0.mp4");
+    // Two trafs of the audio track: the first with tfdt 9600 and 2 samples, the second
+    // without tfdt (it continues at 9600 + 2 × 1024) and without a base (its data
+    // follows the first's).
+    let build = |base: u64| {
+        let mut traf1 = full(
+            b"tfhd",
+            0,
+            0x1 | 0x8 | 0x10,
+            &[words(&[2]), base.to_be_bytes().to_vec(), words(&[1024, 7])].concat(),
+        );
+        traf1.extend(full(b"tfdt", 0, 0, &words(&[9600])));
+        traf1.extend(full(b"trun", 0, 0, &words(&[2])));
+        let mut traf2 = full(b"tfhd", 0, 0x8 | 0x10, &words(&[2, 1024, 3]));
+        traf2.extend(full(b"trun", 0, 0, &words(&[1])));
+        boxed(
+            b"moof",
+            &[
+                full(b"mfhd", 0, 0, &words(&[1])),
+                boxed(b"traf", &traf1),
+                boxed(b"traf", &traf2),
+            ]
+            .concat(),
+        )
+    };
+    let moof_len = build(0).len() as u64;
+    let payload = init.len() as u64 + moof_len + 8;
+    let input = [init.clone(), build(payload), boxed(b"mdat", &[9; 17])].concat();
+    let (_, samples, _) = demux(&input, 5);
+    let got: Vec<(i64, u64, u32)> = samples
+        .iter()
+        .map(|s| (s.dts - 864, s.ranges[0].offset - payload, s.size))
+        .collect();
+    assert_eq!(got, [(9600, 0, 7), (10_624, 7, 7), (11_648, 14, 3)]);
+}

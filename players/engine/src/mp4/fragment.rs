@@ -108,13 +108,13 @@ fn push<T>(v: &mut Vec<T>, item: T) -> Result<(), DemuxError> {
 
 /// Indexes a `moof` payload. `moof_start` is the absolute offset of the box's first
 /// byte, `header_len` its header's length; `next_time[i]` is where track `i`'s
-/// previous fragment ended (used without `tfdt`).
+/// previous fragment ended (used without `tfdt`), updated traf by traf.
 pub(crate) fn parse_moof(
     moof: &[u8],
     moof_start: u64,
     header_len: u8,
     movie: &Movie,
-    next_time: &[i64],
+    next_time: &mut [i64],
 ) -> Result<MoofIndex, DemuxError> {
     let mut index = MoofIndex::default();
     let mut total: u32 = 0;
@@ -141,6 +141,9 @@ pub(crate) fn parse_moof(
                     &mut index.truns,
                     &mut total,
                 )?;
+                if let Some(t) = traf.track.and_then(|i| next_time.get_mut(i)) {
+                    *t = traf.end_time; // a later traf of the same track continues here
+                }
                 if let Some(last) = index.truns.get(traf.truns.clone()).and_then(|t| t.last()) {
                     implicit_base =
                         last.data_start

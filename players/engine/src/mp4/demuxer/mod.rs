@@ -234,13 +234,12 @@ impl FragmentDemuxer {
                     .movie
                     .as_ref()
                     .ok_or(DemuxError::Malformed("moof before the init segment"))?;
-                self.index = parse_moof(&self.body, start, header_len, movie, &self.next_time)?;
+                self.index = parse_moof(&self.body, start, header_len, movie, &mut self.next_time)?;
                 core::mem::swap(&mut self.moof, &mut self.body);
                 self.cursors.clear();
                 for (i, traf) in self.index.trafs.iter().enumerate() {
-                    let Some(track) = traf.track else { continue };
-                    if let Some(t) = self.next_time.get_mut(track) {
-                        *t = traf.end_time;
+                    if traf.track.is_none() {
+                        continue;
                     }
                     let mut cursor = TrafCursor::new(&self.index, i);
                     let first = cursor.next(&self.index, &self.moof);
