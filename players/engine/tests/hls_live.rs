@@ -250,3 +250,38 @@ fn a_delta_update_renumbers_discontinuities_from_the_skipped_segments() {
     .unwrap();
     assert_eq!(merge(&old, delta), Err(MergeError::SkippedSegmentsUnknown));
 }
+
+#[test]
+fn blocking_reload_asks_for_the_next_part_or_segment() {
+    use wasp_engine::hls::live::reload_url;
+    let mut p = load("ll-hls-live.m3u8");
+    // Three parts of segment 272 are listed: the next is part 3.
+    assert_eq!(
+        reload_url(&p, false).as_deref(),
+        Some("https://example.com/2M/playlist.m3u8?_HLS_msn=272&_HLS_part=3")
+    );
+    assert_eq!(
+        reload_url(&p, true).as_deref(),
+        Some("https://example.com/2M/playlist.m3u8?_HLS_msn=272&_HLS_part=3&_HLS_skip=YES")
+    );
+    // Other query parameters stay, old directives go.
+    p.url = "https://example.com/2M/playlist.m3u8?token=abc&_HLS_msn=1&_HLS_part=0".into();
+    p.trailing_parts.clear();
+    p.server_control.as_mut().unwrap().can_skip_dateranges = true;
+    assert_eq!(
+        reload_url(&p, true).as_deref(),
+        Some(
+            "https://example.com/2M/playlist.m3u8?token=abc&_HLS_msn=272&_HLS_part=0&_HLS_skip=v2"
+        )
+    );
+    // Without parts, the next segment.
+    p.part_target = None;
+    assert_eq!(
+        reload_url(&p, false).as_deref(),
+        Some("https://example.com/2M/playlist.m3u8?token=abc&_HLS_msn=272")
+    );
+    p.end_list = true;
+    assert_eq!(reload_url(&p, false), None);
+    // No CAN-BLOCK-RELOAD: plain polling with reload_delay.
+    assert_eq!(reload_url(&window(5, 2), false), None);
+}

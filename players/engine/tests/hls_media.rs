@@ -440,3 +440,46 @@ fn extreme_numbers_saturate_instead_of_overflowing() {
         (2, ErrorKind::MalformedTag { tag: "EXTINF" })
     );
 }
+
+#[test]
+fn unquoted_strings_and_odd_spacing_are_accepted_as_players_do() {
+    let p = parse(concat!(
+        "#EXTM3U\n#EXT-X-TARGETDURATION: 4 \n",
+        "#EXT-X-MAP:URI=init.mp4 , BYTERANGE=100@0\n",
+        "#EXT-X-KEY: METHOD=AES-128 ,URI=key.bin, IV=0X0A\n",
+        "#EXTINF: 4.0 , spaced title \nseg.m4s\n",
+    ));
+    let s = &p.segments[0];
+    let map = s.map.as_deref().unwrap();
+    assert_eq!(map.uri, "https://cdn.example/live/v1/init.mp4");
+    assert_eq!(
+        map.byte_range,
+        Some(SubRange {
+            offset: 0,
+            length: 100
+        })
+    );
+    assert_eq!(
+        s.key().unwrap().uri.as_deref(),
+        Some("https://cdn.example/live/v1/key.bin")
+    );
+    assert_eq!(s.iv(), Some(10u128.to_be_bytes()));
+    assert_eq!((s.duration, s.title.as_str()), (ms(4000), "spaced title"));
+    assert_eq!(p.target_duration, Duration::from_secs(4));
+}
+
+#[test]
+fn tags_without_uris_reserve_no_segments() {
+    let text = format!("#EXTM3U\n{}", "#EXTINF:1,\n".repeat(10_000));
+    let p = parse(&text);
+    assert!(p.segments.is_empty());
+    assert_eq!(p.segments.capacity(), 0);
+    // Each EXTINF replaces the one before (a warning each), capped at MAX_WARNINGS.
+    assert_eq!(p.warnings.len(), wasp_engine::hls::MAX_WARNINGS);
+    for (i, w) in p.warnings.iter().enumerate() {
+        assert_eq!(w.line, i as u32 + 3);
+        assert_eq!(w.kind, WarningKind::DuplicateTag { tag: "EXTINF" });
+    }
+    // 9,999 duplicates, the dangling last EXTINF and the missing target duration.
+    assert_eq!(p.warnings_dropped, 9_999 + 2 - 64);
+}

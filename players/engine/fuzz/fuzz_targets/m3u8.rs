@@ -39,6 +39,9 @@ fn check_media(p: &MediaPlaylist, input_lines: usize) {
     let _ = p.duration();
     let _ = live::reload_delay(p, true);
     let _ = live::reload_delay(p, false);
+    if let Some(url) = live::reload_url(p, true) {
+        assert!(url.contains("_HLS_msn="));
+    }
     if let Some(last) = p.segments.last() {
         assert_eq!(
             p.segment(last.sequence).map(|s| s.sequence),

@@ -12,6 +12,8 @@ use super::media::MediaPlaylist;
 use super::segment::Segment;
 use super::timeline;
 
+pub use super::directives::reload_url;
+
 /// How long to wait before reloading `playlist` (RFC 8216 §6.3.4): the target
 /// duration after a load that changed it (or the first load), half of it after a
 /// reload that found it unchanged. `None` once it has `EXT-X-ENDLIST`.

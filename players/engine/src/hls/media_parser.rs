@@ -43,9 +43,13 @@ pub(crate) fn parse(text: &str, url: &str, imports: &[Variable]) -> Result<Media
         url: common_url(&cx)?,
         ..MediaPlaylist::default()
     };
-    // One segment per EXTINF at most: reserving them at once keeps the list exactly
-    // as large as the playlist needs, with no growth copies (peak = final size).
-    let expected = text.matches("#EXTINF").count();
+    // A segment needs an EXTINF and a URI line: reserving that many at once keeps the
+    // list as large as the playlist needs, with no growth copies (peak = final size),
+    // and a file of bare EXTINF lines reserves nothing.
+    let uri_lines = lines(text)
+        .filter(|(_, l)| matches!(l, Line::Uri(_)))
+        .count();
+    let expected = text.matches("#EXTINF").count().min(uri_lines);
     p.segments
         .try_reserve_exact(expected)
         .map_err(|_| cx.error(ErrorKind::OutOfMemory))?;

@@ -13,8 +13,8 @@
 //!   ([`core::time::Duration`], nanoseconds, no float), resolved URI and byte range,
 //!   its init section ([`Map`]) and keys ([`Key`], with the RFC 8216 §5.2 IV rule in
 //!   [`Segment::iv`]), program date-time, gap flag and LL-HLS [`Part`]s.
-//! * [`live`] says when to reload a live playlist and lays a reload on the previous
-//!   timeline.
+//! * [`live`] says when to reload a live playlist (and, for LL-HLS, the blocking
+//!   reload URL) and lays a reload on the previous timeline.
 //!
 //! Fatal problems (what RFC 8216 says clients must refuse) are an [`Error`] with the
 //! line number; lesser ones are kept as [`Warning`]s and parsing goes on, leniently,
@@ -28,6 +28,7 @@ mod common;
 mod context;
 mod daterange;
 pub mod datetime;
+mod directives;
 mod error;
 mod key;
 mod lines;
