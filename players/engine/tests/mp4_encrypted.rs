@@ -272,6 +272,10 @@ type Protected = (
 );
 
 fn demux(input: &[u8], chunk: usize) -> Vec<Protected> {
+    demux_with(input, chunk).0
+}
+
+fn demux_with(input: &[u8], chunk: usize) -> (Vec<Protected>, FragmentDemuxer) {
     let mut d = FragmentDemuxer::new();
     let mut out = Vec::new();
     let mut sink = |e: Event, enc: Option<&wasp_engine::mp4::SampleEncryption<'_>>| {
@@ -291,7 +295,7 @@ fn demux(input: &[u8], chunk: usize) -> Vec<Protected> {
         d.push_with(c, &mut sink).unwrap();
     }
     d.finish(&mut |_| {}).unwrap();
-    out
+    (out, d)
 }
 
 fn check(senc_box: bool) {
@@ -312,7 +316,13 @@ fn check(senc_box: bool) {
     let input = [p_init, p_segment].concat();
     let md5s = framemd5(include_str!("mp4/hls-fmp4_v0_000.framemd5"));
     for chunk in [1, 13, 4096, input.len()] {
-        let samples = demux(&input, chunk);
+        let (samples, d) = demux_with(&input, chunk);
+        // saiz/saio are kept: one entry per video sample, at the senc's entries.
+        let (sizes, offset) = d.aux_info(video_id);
+        assert_eq!(sizes.unwrap().sample_count as usize, clear_video.len());
+        assert_eq!(sizes.unwrap().default_size, 0);
+        assert!(offset.unwrap().offset > 0);
+        assert_eq!(d.aux_info(video_id + 1), (None, None), "audio is clear");
         assert_eq!(samples.len(), clear.len());
         let mut v = 0;
         for (au, info) in &samples {

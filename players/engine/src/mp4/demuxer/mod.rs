@@ -17,7 +17,7 @@ use super::emsg::{parse_emsg, EmsgTime};
 use super::fragment::{parse_moof, MoofIndex};
 use super::header::{BoxHeader, FourCc};
 use super::movie::{parse_moov, Movie};
-use super::senc::SampleEncryption;
+use super::senc::{AuxInfoOffset, AuxInfoSizes, SampleEncryption};
 use super::sidx::{parse_sidx_payload, Sidx};
 use super::traf_cursor::{FragmentSample, TrafCursor};
 
@@ -103,6 +103,15 @@ impl FragmentDemuxer {
     /// [`Sidx::subsegments`]).
     pub fn sidx(&self) -> &[(Sidx, u64)] {
         &self.sidx
+    }
+
+    /// The sample auxiliary information boxes (`saiz`, `saio`) of the last `moof`'s
+    /// first track fragment of `track_id` (ISO/IEC 14496-12 §8.7.8, §8.7.9).
+    pub fn aux_info(&self, track_id: u32) -> (Option<&AuxInfoSizes>, Option<&AuxInfoOffset>) {
+        match self.index.trafs.iter().find(|t| t.track_id == track_id) {
+            Some(t) => (t.aux_sizes.as_ref(), t.aux_offset.as_ref()),
+            None => (None, None),
+        }
     }
 
     /// The `mfhd` sequence number of the last `moof`.
