@@ -35,6 +35,9 @@ fn cold_start(c: &mut Criterion) {
     group.bench_function("200k", |b| {
         b.iter_with_large_drop(|| loaded(black_box(&big)))
     });
+    group.bench_function("200k_verified", |b| {
+        b.iter_with_large_drop(|| support::loaded_verified(black_box(&big)))
+    });
     group.bench_function("restart", |b| {
         let mut rt = loaded(&big);
         b.iter(|| rt.restart().expect("restarts"));
@@ -184,6 +187,12 @@ fn once_workload(name: &str) -> Option<Once> {
             };
             Once::new(20, 1, move || drop(black_box(loaded(&big))))
         }
+        "cold_start/200k_verified" => {
+            let big = support::big();
+            Once::new(20, 1, move || {
+                drop(black_box(support::loaded_verified(&big)))
+            })
+        }
         "cold_start/restart" => {
             let mut rt = loaded(&support::big());
             Once::new(20, 1, move || rt.restart().expect("restarts"))
@@ -229,6 +238,7 @@ fn once_workload(name: &str) -> Option<Once> {
 /// Names [`once_workload`] knows (for `callgrind.sh`).
 const ONCE: &[&str] = &[
     "cold_start/200k",
+    "cold_start/200k_verified",
     "cold_start/restart",
     "cold_start/hello",
     "verify/200k",

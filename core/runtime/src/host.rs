@@ -93,10 +93,15 @@ impl LogRing {
         if self.keep == 0 {
             return;
         }
-        if self.lines.len() == self.keep {
-            self.lines.pop_front();
-        }
-        self.lines.push_back(String::from(line));
+        // Reuse the evicted line's buffer: logging is on the hot path of every module.
+        let mut kept = if self.lines.len() == self.keep {
+            self.lines.pop_front().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        kept.clear();
+        kept.push_str(line);
+        self.lines.push_back(kept);
     }
 
     /// The kept lines, oldest first.

@@ -91,9 +91,18 @@ enum Slot<P: Port + 'static> {
 pub struct Runtime<P: Port + 'static> {
     slot: Slot<P>,
     limits: Limits,
-    module: Vec<u8>,
-    info: Option<ModuleInfo>,
+    compiled: Option<Compiled<P>>,
     stats: Stats,
+}
+
+/// A checked module with its engine and linker, kept so a restart only builds a new
+/// store (functions already translated stay translated; the engine is dropped with the
+/// module, so nothing accumulates across loads).
+struct Compiled<P: Port + 'static> {
+    engine: Engine,
+    module: Module,
+    linker: Linker<Host<P>>,
+    info: ModuleInfo,
 }
 
 impl<P: Port + 'static> Runtime<P> {
@@ -104,8 +113,7 @@ impl<P: Port + 'static> Runtime<P> {
         Self {
             slot: Slot::Empty(host),
             limits,
-            module: Vec::new(),
-            info: None,
+            compiled: None,
             stats: Stats::default(),
         }
     }
@@ -143,7 +151,7 @@ impl<P: Port + 'static> Runtime<P> {
 
     /// The loaded module's description.
     pub fn module_info(&self) -> Option<&ModuleInfo> {
-        self.info.as_ref()
+        self.compiled.as_ref().map(|c| &c.info)
     }
 
     /// The player state the module reported last, with its reason.
@@ -225,64 +233,61 @@ impl<P: Port + 'static> Runtime<P> {
         Ok(info)
     }
 
-    /// Checks and starts a module, replacing (and releasing) any current one.
+    /// Checks and starts a module, replacing (and releasing) any current one. Every
+    /// function is validated now; translation to the interpreter's code happens when a
+    /// function first runs.
     ///
     /// # Errors
     /// A [`LoadError`]; the runtime then has no module, and the next `load` may try
     /// another.
     pub fn load(&mut self, bytes: &[u8]) -> Result<&ModuleInfo, LoadError> {
-        let max = self.limits.max_module_bytes;
-        if bytes.len() > max {
-            return Err(LoadError::TooLarge {
-                size: bytes.len(),
-                max,
-            });
-        }
-        let mut module = Vec::new();
-        // The module's bytes are kept for restarts; a device without room for them
-        // gets an error, not an abort.
-        module
-            .try_reserve_exact(bytes.len())
-            .map_err(|_| LoadError::TooLarge {
-                size: bytes.len(),
-                max,
-            })?;
-        module.extend_from_slice(bytes);
-        self.module = module;
-        self.info = None;
-        self.start(CompilationMode::LazyTranslation)?;
-        self.info.as_ref().ok_or(LoadError::NothingToRestart)
+        self.load_with(bytes, CompilationMode::LazyTranslation)
     }
 
-    /// Restarts the last loaded module from scratch (after a fault, or on request),
-    /// without touching the device. Its bytes were checked at load, so functions are
-    /// validated lazily now.
+    /// As [`Runtime::load`], for bytes that passed [`Runtime::verify`] when they were
+    /// installed (the device checked their hash since): functions are validated when
+    /// they first run instead of all up front, which is most of a cold start. A module
+    /// that was not verified is still never run unchecked: an invalid function fails
+    /// when it is first called, and that fault is contained like any other.
+    ///
+    /// # Errors
+    /// As [`Runtime::load`].
+    pub fn load_verified(&mut self, bytes: &[u8]) -> Result<&ModuleInfo, LoadError> {
+        self.load_with(bytes, CompilationMode::Lazy)
+    }
+
+    fn load_with(&mut self, bytes: &[u8], mode: CompilationMode) -> Result<&ModuleInfo, LoadError> {
+        let host = take(&mut self.slot);
+        self.slot = Slot::Empty(host);
+        self.compiled = None;
+        let compiled = self.compile(bytes, mode)?;
+        for stub in &compiled.info.stubbed {
+            let line =
+                alloc::format!("wasp: `{stub}` is newer than this runtime; it answers Unsupported");
+            self.host_mut().runtime_log(LogLevel::Warn, &line);
+        }
+        self.compiled = Some(compiled);
+        self.start()?;
+        self.module_info().ok_or(LoadError::NothingToRestart)
+    }
+
+    /// Restarts the loaded module from scratch (after a fault, or on request) without
+    /// touching the device: a new instance of the module already checked and compiled.
     ///
     /// # Errors
     /// [`LoadError::NothingToRestart`], or why starting failed.
     pub fn restart(&mut self) -> Result<(), LoadError> {
-        if self.module.is_empty() {
+        if self.compiled.is_none() {
             return Err(LoadError::NothingToRestart);
         }
-        self.start(CompilationMode::Lazy)
+        self.start()
     }
 
-    /// Stops the module and releases everything it held.
+    /// Stops the module, releases everything it held and forgets it.
     pub fn unload(&mut self) {
-        let host = self.take_host();
+        let host = take(&mut self.slot);
         self.slot = Slot::Empty(host);
-        self.module = Vec::new();
-        self.info = None;
-    }
-
-    fn take_host(&mut self) -> Host<P> {
-        let mut host = match core::mem::replace(&mut self.slot, Slot::Moving) {
-            Slot::Empty(h) | Slot::Faulted(h, _) => h,
-            Slot::Running(live) => live.store.into_data(),
-            Slot::Moving => unreachable_slot(),
-        };
-        host.release_all();
-        host
+        self.compiled = None;
     }
 
     fn engine(&self, mode: CompilationMode) -> Engine {
@@ -296,12 +301,11 @@ impl<P: Port + 'static> Runtime<P> {
         Engine::new(&config)
     }
 
-    fn start(&mut self, mode: CompilationMode) -> Result<(), LoadError> {
-        let host = self.take_host();
-        self.slot = Slot::Empty(host);
+    /// Checks a module and links it.
+    fn compile(&mut self, bytes: &[u8], mode: CompilationMode) -> Result<Compiled<P>, LoadError> {
         let engine = self.engine(mode);
         let features = self.host_mut().port.features();
-        let (module, info) = check(&self.limits, features, &engine, &self.module)?;
+        let (module, info) = check(&self.limits, features, &engine, bytes)?;
         let mut linker = Linker::<Host<P>>::new(&engine);
         imports::link(&mut linker).map_err(|e| LoadError::Instantiate(e.to_string()))?;
         for import in module.imports() {
@@ -312,13 +316,22 @@ impl<P: Port + 'static> Runtime<P> {
                 }
             }
         }
-        for stub in &info.stubbed {
-            let line =
-                alloc::format!("wasp: `{stub}` is newer than this runtime; it answers Unsupported");
-            self.host_mut().runtime_log(LogLevel::Warn, &line);
-        }
-        let host = self.take_host();
-        let mut store = Store::new(&engine, host);
+        Ok(Compiled {
+            engine,
+            module,
+            linker,
+            info,
+        })
+    }
+
+    /// Instantiates the compiled module in a new store and runs `wasp_init`.
+    fn start(&mut self) -> Result<(), LoadError> {
+        let host = take(&mut self.slot);
+        let Some(compiled) = self.compiled.as_ref() else {
+            self.slot = Slot::Empty(host);
+            return Err(LoadError::NothingToRestart);
+        };
+        let mut store = Store::new(&compiled.engine, host);
         store.limiter(|h| &mut h.limiter);
         let init_fuel = self.limits.init_fuel;
         let fault = |store: Store<Host<P>>, e: wasmi::Error| -> (Host<P>, Fault) {
@@ -333,7 +346,10 @@ impl<P: Port + 'static> Runtime<P> {
                 "fuel metering is unavailable".into(),
             ));
         }
-        let instance = match linker.instantiate_and_start(&mut store, &module) {
+        let instance = match compiled
+            .linker
+            .instantiate_and_start(&mut store, &compiled.module)
+        {
             Ok(instance) => instance,
             Err(e) => {
                 let trapped = e.as_trap_code().is_some();
@@ -387,6 +403,7 @@ impl<P: Port + 'static> Runtime<P> {
             let status = Status::from_code(status).unwrap_or(Status::Internal);
             return Err(LoadError::InitFailed { status, last_logs });
         }
+        let info = &compiled.info;
         let line = alloc::format!(
             "wasp: started module `{}` {} (ABI {})",
             info.name,
@@ -400,7 +417,6 @@ impl<P: Port + 'static> Runtime<P> {
             pending: None,
             slices: 0,
         });
-        self.info = Some(info);
         self.stats.starts += 1;
         Ok(())
     }
@@ -483,6 +499,17 @@ impl<P: Port + 'static> Runtime<P> {
         self.slot = Slot::Faulted(host, fault.clone());
         RunError::Faulted(fault)
     }
+}
+
+/// Takes the host out of a slot (leaving `Moving`), releasing what a module held.
+fn take<P: Port + 'static>(slot: &mut Slot<P>) -> Host<P> {
+    let mut host = match core::mem::replace(slot, Slot::Moving) {
+        Slot::Empty(h) | Slot::Faulted(h, _) => h,
+        Slot::Running(live) => live.store.into_data(),
+        Slot::Moving => unreachable_slot(),
+    };
+    host.release_all();
+    host
 }
 
 fn memory_fault((requested, cap): (usize, usize)) -> FaultKind {
@@ -601,7 +628,7 @@ fn check_exports(module: &Module, memory_cap: usize) -> Result<(), LoadError> {
 
 #[cold]
 fn unreachable_slot() -> ! {
-    // `Moving` exists only inside `take_host`/`stop`, which always put a slot back
+    // `Moving` exists only inside `take`/`stop`, whose callers always put a slot back
     // before returning; no public method can observe it.
     unreachable!("runtime slot observed while moving")
 }

@@ -62,6 +62,13 @@ pub fn loaded(bytes: &[u8]) -> Runtime<BenchPort> {
     rt
 }
 
+/// [`loaded`] for bytes verified at install time (`Runtime::load_verified`).
+pub fn loaded_verified(bytes: &[u8]) -> Runtime<BenchPort> {
+    let mut rt = runtime();
+    rt.load_verified(bytes).expect("bench module loads");
+    rt
+}
+
 /// A module whose `wasp_tick` runs `body` [`CALLS_PER_TICK`] times in a loop and
 /// returns 0. Memory holds a 15-byte string at 16; address 64 is scratch.
 pub fn tick_loop(imports: &str, body: &str) -> Vec<u8> {

@@ -50,15 +50,16 @@ pub fn log<P: Port + 'static>(mut c: Caller<'_, Host<P>>, level: i32, ptr: i32, 
         let bytes = bytes
             .get(..bytes.len().min(MAX_LOG_LINE))
             .unwrap_or_default();
-        let line = String::from_utf8_lossy(bytes);
-        h.module_log(level, &line);
+        match core::str::from_utf8(bytes) {
+            Ok(line) => h.module_log(level, line),
+            Err(_) => h.module_log(level, &String::from_utf8_lossy(bytes)),
+        }
         Ok(0)
     })
 }
 
 pub fn time_now<P: Port + 'static>(mut c: Caller<'_, Host<P>>, out: i32) -> i32 {
     call(&mut c, |m, h| {
-        m.bytes(out, 8)?;
         m.put(out, h.port.now_us().to_le_bytes())?;
         Ok(0)
     })
