@@ -168,6 +168,11 @@ const FUZZ_TARGETS: &[(&str, &str)] = &[
     ("core/abi", "abi_decode"),
     ("core/runtime", "host_calls"),
     ("core/runtime", "load_module"),
+    ("players/engine", "m3u8"),
+    ("players/engine", "mpd"),
+    ("players/engine", "ts"),
+    ("players/engine", "mp4"),
+    ("players/engine", "webvtt"),
 ];
 
 /// Runs every fuzz target for `seconds` each (cargo fuzz needs nightly: the fuzz
