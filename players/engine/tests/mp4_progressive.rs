@@ -139,3 +139,85 @@ fn seeking_finds_the_keyframe_at_or_before_a_time() {
     let au = movie.tracks[1].access_unit(&a);
     assert!(au.pts <= 48_000 && au.pts + au.duration > 48_000, "{au:?}");
 }
+
+fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut b = ((payload.len() + 8) as u32).to_be_bytes().to_vec();
+    b.extend_from_slice(kind);
+    b.extend_from_slice(payload);
+    b
+}
+
+fn table(kind: &[u8; 4], count: u32, entries: impl IntoIterator<Item = u32>) -> Vec<u8> {
+    let mut p = vec![0, 0, 0, 0];
+    p.extend_from_slice(&count.to_be_bytes());
+    p.extend(entries.into_iter().flat_map(u32::to_be_bytes));
+    mp4_box(kind, &p)
+}
+
+#[test]
+fn an_hour_at_60_fps_is_indexed_from_its_tables_and_seeks_by_runs() {
+    // The fixture's video track with its tables replaced: 216,000 samples of about
+    // 1/60 s (delta 213 in 1/12800), a keyframe every 60, 60 samples per chunk,
+    // alternating composition offsets, 64-bit chunk offsets beyond 4 GiB.
+    let file = fixture("progressive/faststart.mp4");
+    let moov_at = 32;
+    let moov = &file[moov_at + 8..moov_at + 4052];
+    let n: u32 = 216_000;
+    let stbl = [
+        table(b"stts", 1, [n, 213]),
+        table(b"ctts", n, (0..n / 2).flat_map(|_| [1, 426, 1, 0])),
+        table(b"stss", n / 60, (0..n / 60).map(|k| k * 60 + 1)),
+        table(b"stsc", 1, [1, 60, 1]),
+        {
+            let mut p = vec![0, 0, 0, 0, 0, 0, 0, 0];
+            p.extend_from_slice(&n.to_be_bytes());
+            p.extend((0..n).flat_map(|i| (100 + i % 7).to_be_bytes()));
+            mp4_box(b"stsz", &p)
+        },
+    ];
+    let mut co64 = vec![0, 0, 0, 0];
+    co64.extend_from_slice(&(n / 60).to_be_bytes());
+    co64.extend((0..u64::from(n / 60)).flat_map(|c| ((1u64 << 32) | (c * 10_000)).to_be_bytes()));
+    let mut tables: Vec<u8> = stbl.concat();
+    tables.extend(mp4_box(b"co64", &co64));
+    // Rebuild moov: mvhd, then a trak whose stbl is the stsd + these tables.
+    let stsd_at = file.windows(4).position(|w| w == b"stsd").unwrap() - 4;
+    let stsd_len = u32::from_be_bytes(file[stsd_at..stsd_at + 4].try_into().unwrap()) as usize;
+    let stsd = &file[stsd_at..stsd_at + stsd_len];
+    let mdhd_at = file.windows(4).position(|w| w == b"mdhd").unwrap() - 4;
+    let mdhd = &file[mdhd_at..mdhd_at + 32];
+    let tkhd_at = file.windows(4).position(|w| w == b"tkhd").unwrap() - 4;
+    let tkhd = &file[tkhd_at..tkhd_at + 92];
+    let stbl = mp4_box(b"stbl", &[stsd, &tables].concat());
+    let minf = mp4_box(b"minf", &stbl);
+    let mdia = mp4_box(b"mdia", &[mdhd, &minf].concat());
+    let trak = mp4_box(b"trak", &[tkhd, &mdia].concat());
+    let mvhd = &moov[..108];
+    let movie = wasp_engine::mp4::parse_moov(&[mvhd, &trak].concat()).unwrap();
+    let track = &movie.tracks[0];
+    assert_eq!(track.sample_count(), n);
+    let mut count = 0u32;
+    let mut last = None;
+    for s in movie.samples(0) {
+        assert_eq!(s.size, 100 + count % 7);
+        assert_eq!(s.keyframe, count.is_multiple_of(60));
+        assert_eq!(s.cts_offset, if count.is_multiple_of(2) { 426 } else { 0 });
+        count += 1;
+        last = Some(s);
+    }
+    assert_eq!(count, n);
+    let last = last.unwrap();
+    assert_eq!(last.dts, i64::from(n - 1) * 213);
+    let chunk = u64::from((n - 1) / 60);
+    let within: u64 = ((n - 60)..(n - 1)).map(|i| u64::from(100 + i % 7)).sum();
+    assert_eq!(
+        last.offset,
+        (1 << 32) + chunk * 10_000 + within,
+        "co64 offsets beyond 4 GiB"
+    );
+    // Seek to 30 minutes: the keyframe at or before it, by runs.
+    let half = i64::from(n / 2) * 213 + 1000;
+    let k = movie.find_sample_at(0, half).unwrap();
+    assert_eq!(k.index, n / 2);
+    assert_eq!(Some(k), movie.samples(0).nth((n / 2) as usize));
+}
