@@ -285,3 +285,78 @@ fn sample_at_or_before(table: &SampleTable, time: i64) -> u32 {
     }
     last.min(start.saturating_sub(1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mp4::stbl::ChunkOffsets;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// 10 samples: chunks of 3, 3, then 1 (stsc runs), sizes 1..=10, two stts runs,
+    /// ctts in runs, sync samples 1 and 7.
+    fn table() -> SampleTable {
+        SampleTable {
+            sample_count: 10,
+            stts: vec![(6, 10), (4, 20)],
+            ctts: vec![(2, 5), (3, -5), (5, 0)],
+            stsc: vec![(1, 3), (3, 1)],
+            stss: Some(vec![1, 7]),
+            sizes: SampleSizes::U32((1..=10).collect()),
+            chunks: ChunkOffsets::U32(vec![100, 200, 300, 400, 500, 600]),
+            data_end: u64::MAX,
+        }
+    }
+
+    #[test]
+    fn samples_follow_chunks_runs_and_sizes() {
+        let t = table();
+        let s: Vec<Sample> = Samples::new(&t).collect();
+        let offsets: Vec<u64> = s.iter().map(|s| s.offset).collect();
+        assert_eq!(offsets, [100, 101, 103, 200, 204, 209, 300, 400, 500, 600]);
+        let dts: Vec<i64> = s.iter().map(|s| s.dts).collect();
+        assert_eq!(dts, [0, 10, 20, 30, 40, 50, 60, 80, 100, 120]);
+        let cts: Vec<i32> = s.iter().map(|s| s.cts_offset).collect();
+        assert_eq!(cts, [5, 5, -5, -5, -5, 0, 0, 0, 0, 0]);
+        let keys: Vec<u32> = s.iter().filter(|s| s.keyframe).map(|s| s.index).collect();
+        assert_eq!(keys, [0, 6]);
+    }
+
+    #[test]
+    fn starting_anywhere_equals_walking_there() {
+        let t = table();
+        let all: Vec<Sample> = Samples::new(&t).collect();
+        for i in 0..=11 {
+            let from: Vec<Sample> = Samples::at(&t, i).collect();
+            assert_eq!(from, all.get(i as usize..).unwrap_or(&[]), "from {i}");
+        }
+    }
+
+    #[test]
+    fn sync_sample_search_uses_presentation_times() {
+        let t = table();
+        assert_eq!(sync_sample_at_or_before(&t, 59), Some(0));
+        assert_eq!(sync_sample_at_or_before(&t, 60), Some(6));
+        assert_eq!(
+            sync_sample_at_or_before(&t, -10),
+            Some(0),
+            "before the first"
+        );
+        let all_sync = SampleTable {
+            stss: None,
+            ..table()
+        };
+        assert_eq!(sync_sample_at_or_before(&all_sync, 85), Some(7));
+        assert_eq!(sync_sample_at_or_before(&all_sync, 10_000), Some(9));
+        assert_eq!(sync_sample_at_or_before(&SampleTable::default(), 0), None);
+    }
+
+    #[test]
+    fn a_sample_past_the_file_end_ends_the_walk() {
+        let t = SampleTable {
+            data_end: 209,
+            ..table()
+        };
+        assert_eq!(Samples::new(&t).count(), 5);
+    }
+}

@@ -272,3 +272,30 @@ pub(crate) fn parse_stbl(payload: &[u8]) -> Result<SampleTable, DemuxError> {
     }
     Ok(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn stz2_sizes_of_4_8_and_16_bits() {
+        let (n, s) = parse_stz2(&[0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 3, 0x12, 0x30]).unwrap();
+        assert_eq!((n, s.get(0), s.get(1), s.get(2), s.get(3)), (3, 1, 2, 3, 0));
+        let (n, s) = parse_stz2(&[0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 2, 1, 2, 3, 4]).unwrap();
+        assert_eq!((n, s.get(0), s.get(1)), (2, 0x0102, 0x0304));
+        let (_, s) = parse_stz2(&[0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 1, 9]).unwrap();
+        assert_eq!(s, SampleSizes::U8(vec![9]));
+        assert!(parse_stz2(&[0, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 3, 1, 2, 3, 4]).is_err());
+        assert!(parse_stz2(&[0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0]).is_err());
+    }
+
+    #[test]
+    fn stsc_first_chunks_must_increase() {
+        let p = [
+            0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0,
+            0, 0, 1,
+        ];
+        assert!(parse_stsc(&p).is_err());
+    }
+}
