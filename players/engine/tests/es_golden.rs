@@ -136,3 +136,42 @@ fn a_truncated_last_frame_is_dropped_and_reset_starts_over() {
     let again = run(&mut demuxer, &input, 4096);
     assert_eq!(again, full);
 }
+
+#[test]
+fn hls_packed_audio_starts_at_the_timestamp_of_its_id3_tag() {
+    // RFC 8216 §3.4: a PRIV frame "com.apple.streaming.transportStreamTimestamp" with
+    // the 33-bit 90 kHz timestamp of the first frame.
+    let timestamp: u64 = 900_000 + (1 << 33); // only 33 bits count: 10 s
+    let mut body = b"com.apple.streaming.transportStreamTimestamp\0".to_vec();
+    body.extend_from_slice(&timestamp.to_be_bytes());
+    let mut tag = b"ID3\x04\x00\x00\x00\x00\x00".to_vec();
+    tag.push(10 + body.len() as u8);
+    tag.extend_from_slice(b"PRIV\x00\x00\x00");
+    tag.push(body.len() as u8);
+    tag.extend_from_slice(&[0, 0]);
+    tag.extend_from_slice(&body);
+    let aac = fixture("audio/tone.aac");
+    let reference = run(&mut AudioDemuxer::adts(), &aac, usize::MAX);
+    let input = [&tag[..], &aac[..]].concat();
+    for chunk in [1, 7, 4096] {
+        let mut demuxer = AudioDemuxer::adts();
+        let out = run(&mut demuxer, &input, chunk);
+        assert_eq!(demuxer.transport_stream_timestamp(), Some(900_000));
+        assert_eq!(out.metadata.len(), 1);
+        assert_eq!(
+            (out.metadata[0].pts, out.metadata[0].timescale),
+            (900_000, 90_000)
+        );
+        assert_eq!(out.metadata[0].data, tag);
+        assert_eq!(out.order[0], ('M', ES_TRACK_ID));
+        assert_eq!(out.units.len(), reference.units.len());
+        for (ours, theirs) in out.units.iter().zip(&reference.units) {
+            assert_eq!(ours.pts, theirs.pts + 441_000, "10 s at 44.1 kHz");
+            assert_eq!(ours.size, theirs.size);
+            assert_eq!(
+                ours.ranges[0].offset,
+                theirs.ranges[0].offset + tag.len() as u64
+            );
+        }
+    }
+}

@@ -155,6 +155,7 @@ impl AdtsHeader {
                 .copied()
                 .unwrap_or(0),
             aac: Some(self.audio_specific_config()),
+            dependent: false,
         }
     }
 }

@@ -173,6 +173,7 @@ impl Ac3Header {
             sample_rate: self.sample_rate,
             channels: self.channels,
             aac: None,
+            dependent: self.is_eac3() && (self.stream_type == 1 || self.substream_id != 0),
         }
     }
 }

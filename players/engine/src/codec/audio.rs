@@ -22,6 +22,10 @@ pub struct AudioHeader {
     pub channels: u32,
     /// The AudioSpecificConfig, for AAC.
     pub aac: Option<AudioSpecificConfig>,
+    /// An E-AC-3 dependent substream, or an independent substream other than 0
+    /// (A/52 §E.1.3.1.1): part of the access unit of the frame before it, adding
+    /// channels or programs but no samples.
+    pub dependent: bool,
 }
 
 impl AudioHeader {

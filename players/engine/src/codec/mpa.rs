@@ -123,6 +123,7 @@ impl MpaHeader {
             sample_rate: self.sample_rate,
             channels: self.channels,
             aac: None,
+            dependent: false,
         }
     }
 }

@@ -1,12 +1,17 @@
 //! The push demuxer for an audio elementary stream (ADTS AAC, MP3, AC-3, E-AC-3).
 
+use alloc::vec::Vec;
 use heapless::Vec as BoundedVec;
 
 use super::framer::{Frame, Framer, FramerStats};
 use super::id3;
 use super::syntax::Syntax;
 use crate::codec::AudioHeader;
-use crate::media::{AccessUnit, Bitstream, DemuxError, Demuxer, Event, TrackInfo};
+use crate::media::{AccessUnit, Bitstream, DemuxError, Demuxer, Event, Metadata, TrackInfo};
+use crate::time::{Ticks, MPEG_TIMESCALE};
+
+/// Largest ID3 tag given out as metadata (a larger one, cover art, is skipped).
+pub const MAX_TAG: usize = 64 * 1024;
 
 /// The track id of the one track of an elementary stream.
 pub const ES_TRACK_ID: u32 = 1;
@@ -16,8 +21,9 @@ pub const ES_TRACK_ID: u32 = 1;
 enum Prelude {
     /// Reading the first bytes, which may be an ID3v2 header.
     Probing(BoundedVec<u8, { id3::HEADER_LENGTH }>),
-    /// Skipping the rest of an ID3v2 tag.
-    Skipping(u64),
+    /// Reading the rest of an ID3v2 tag: `left` bytes, copied into `kept` while the
+    /// tag is small enough to keep (at most [`MAX_TAG`]).
+    Tag { kept: Vec<u8>, left: u64 },
     /// In the frames.
     Frames,
 }
@@ -28,6 +34,8 @@ struct Timeline {
     track: Option<AudioHeader>,
     timescale: u32,
     elapsed: i64,
+    /// HLS packed audio: the 90 kHz timestamp of the first frame.
+    start: Option<u64>,
 }
 
 impl Timeline {
@@ -36,6 +44,9 @@ impl Timeline {
         if self.track.is_none_or(|t| !t.same_stream(&header)) {
             if self.timescale == 0 {
                 self.timescale = header.sample_rate;
+                if let Some(start) = self.start {
+                    self.elapsed = Ticks::new(start as i64, MPEG_TIMESCALE).rescale(self.timescale);
+                }
             }
             self.track = Some(header);
             sink(Event::Track(TrackInfo {
@@ -102,6 +113,29 @@ impl AudioDemuxer {
         Self::new(Syntax::Mpeg)
     }
 
+    /// The HLS packed-audio timestamp (RFC 8216 §3.4) of the stream's first frame, in
+    /// 90 kHz units, when its leading ID3 tag has one; the access units' timestamps
+    /// then start there (in the sample-rate timescale) instead of at 0.
+    pub fn transport_stream_timestamp(&self) -> Option<u64> {
+        self.timeline.start
+    }
+
+    /// A whole leading ID3 tag (empty when it was too large to keep): its timestamp
+    /// is noted and it is given out as metadata.
+    fn tag(&mut self, tag: Vec<u8>, sink: &mut dyn FnMut(Event)) {
+        if tag.is_empty() {
+            return;
+        }
+        let start = id3::transport_stream_timestamp(&tag);
+        self.timeline.start = start;
+        sink(Event::Metadata(Metadata {
+            track: ES_TRACK_ID,
+            pts: start.map_or(0, |t| t as i64),
+            timescale: MPEG_TIMESCALE,
+            data: tag,
+        }));
+    }
+
     /// Bytes skipped as junk and frames dropped so far.
     pub fn stats(&self) -> FramerStats {
         self.framer.stats()
@@ -124,7 +158,7 @@ impl Demuxer for AudioDemuxer {
         let mut data = chunk;
         let mut at = self.offset;
         self.offset += chunk.len() as u64;
-        loop {
+        while !data.is_empty() {
             match &mut self.prelude {
                 Prelude::Probing(head) => {
                     let room = id3::HEADER_LENGTH - head.len();
@@ -139,7 +173,17 @@ impl Demuxer for AudioDemuxer {
                     } else if head.len() == id3::HEADER_LENGTH {
                         match id3::tag_length(head) {
                             Some(len) => {
-                                self.prelude = Prelude::Skipping(len - id3::HEADER_LENGTH as u64)
+                                let mut kept = Vec::new();
+                                if len <= MAX_TAG as u64 && kept.try_reserve(len as usize).is_ok() {
+                                    kept.extend_from_slice(head);
+                                }
+                                let left = len - id3::HEADER_LENGTH as u64;
+                                if left == 0 {
+                                    self.prelude = Prelude::Frames;
+                                    self.tag(kept, sink);
+                                } else {
+                                    self.prelude = Prelude::Tag { kept, left };
+                                }
                             }
                             None => {
                                 let head = core::mem::take(head);
@@ -152,25 +196,26 @@ impl Demuxer for AudioDemuxer {
                     }
                     at += take.len() as u64;
                     data = rest;
-                    if data.is_empty() {
-                        return Ok(());
-                    }
                 }
-                Prelude::Skipping(left) => {
+                Prelude::Tag { kept, left } => {
                     let n = (*left).min(data.len() as u64);
-                    *left -= n;
-                    if *left == 0 {
-                        self.prelude = Prelude::Frames;
+                    let (body, rest) = data.split_at(n as usize);
+                    if !kept.is_empty() {
+                        kept.extend_from_slice(body);
                     }
-                    data = data.get(n as usize..).unwrap_or_default();
+                    *left -= n;
+                    data = rest;
                     at += n;
-                    if data.is_empty() {
-                        return Ok(());
+                    if *left == 0 {
+                        let tag = core::mem::take(kept);
+                        self.prelude = Prelude::Frames;
+                        self.tag(tag, sink);
                     }
                 }
                 Prelude::Frames => return self.feed_frames(data, at, sink),
             }
         }
+        Ok(())
     }
 
     fn finish(&mut self, sink: &mut dyn FnMut(Event)) -> Result<(), DemuxError> {

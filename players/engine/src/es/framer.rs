@@ -6,6 +6,10 @@
 //! taken as is. A header found after junk may be a false sync (the sync words are
 //! only 11 to 16 bits), so its frame is held back until the next header follows it
 //! with the same configuration; junk instead drops it.
+//!
+//! E-AC-3 frames are also held until the next header: dependent substreams (7.1
+//! channels, A/52 §E.1.3.1.1) that follow an independent frame join its access unit,
+//! as decoders want them (and as ffmpeg packs them).
 
 use alloc::vec::Vec;
 
@@ -13,7 +17,7 @@ use super::ranges::push_range;
 use super::syntax::{Probe, Syntax};
 use super::window::Window;
 use crate::codec::AudioHeader;
-use crate::media::{ByteRange, DemuxError};
+use crate::media::{ByteRange, Codec, DemuxError};
 
 /// One complete frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,8 +39,11 @@ struct Partial {
     remaining: u32,
     /// Header bytes still to leave out of the ranges.
     skip: u32,
-    /// An information frame: read past, never emitted.
+    /// An information frame (or a dependent substream without its independent
+    /// frame): read past, never emitted.
     discard: bool,
+    /// A dependent substream: its bytes join the held frame.
+    merge: bool,
 }
 
 /// Counters of what the splitter threw away.
@@ -55,6 +62,8 @@ pub(crate) struct Framer {
     window: Window,
     current: Option<Partial>,
     held: Option<Frame>,
+    /// The held frame was found in sync (it is only waiting for substreams).
+    held_trusted: bool,
     locked: bool,
     check_info: bool,
     stats: FramerStats,
@@ -69,6 +78,7 @@ impl Framer {
             window: Window::default(),
             current: None,
             held: None,
+            held_trusted: false,
             locked: true,
             check_info: skip_info_frame && syntax == Syntax::Mpeg,
             stats: FramerStats::default(),
@@ -106,7 +116,7 @@ impl Framer {
                 pos += n as usize;
                 if partial.remaining == 0 {
                     if let Some(done) = self.current.take() {
-                        self.complete(done, out);
+                        self.complete(done, out)?;
                     }
                 }
                 continue;
@@ -115,11 +125,11 @@ impl Framer {
                 let syntax = self.syntax;
                 match rest.iter().position(|&b| syntax.may_start(b)) {
                     Some(i) => {
-                        self.junk(i);
+                        self.junk(i, out);
                         pos += i;
                     }
                     None => {
-                        self.junk(rest.len());
+                        self.junk(rest.len(), out);
                         pos = data.len();
                         continue;
                     }
@@ -165,7 +175,7 @@ impl Framer {
                         .position(|&b| syntax.may_start(b))
                         .map_or(self.window.bytes().len(), |i| i + 1);
                     self.window.drop_front(next);
-                    self.junk(next);
+                    self.junk(next, out);
                     if self.window.is_empty() {
                         return Ok(used);
                     }
@@ -184,9 +194,13 @@ impl Framer {
         info: bool,
         out: &mut dyn FnMut(Frame),
     ) -> Result<(), DemuxError> {
+        let mut merge = false;
         if let Some(held) = self.held.take() {
-            if held.header.same_stream(&header) {
-                self.locked = true;
+            if held.header.codec == Codec::Eac3 && header.dependent {
+                self.held = Some(held);
+                merge = true;
+            } else if held.header.same_stream(&header) || self.held_trusted {
+                self.locked |= held.header.same_stream(&header);
                 out(held);
             } else {
                 self.stats.dropped_frames += 1;
@@ -206,36 +220,54 @@ impl Framer {
             frame,
             remaining: header.frame_length.saturating_sub(held_bytes),
             skip: header.header_length - skip,
-            discard: info,
+            discard: info || (header.dependent && !merge),
+            merge,
         };
         if partial.remaining == 0 {
-            self.complete(partial, out);
+            self.complete(partial, out)?;
         } else {
             self.current = Some(partial);
         }
         Ok(())
     }
 
-    fn complete(&mut self, partial: Partial, out: &mut dyn FnMut(Frame)) {
+    fn complete(&mut self, partial: Partial, out: &mut dyn FnMut(Frame)) -> Result<(), DemuxError> {
         if partial.discard {
-            return;
+            return Ok(());
         }
-        if self.locked {
-            out(partial.frame);
+        let frame = partial.frame;
+        if partial.merge {
+            if let Some(held) = &mut self.held {
+                for r in &frame.ranges {
+                    push_range(&mut held.ranges, r.offset, r.length)?;
+                }
+                held.size += frame.size;
+            }
+            return Ok(());
+        }
+        if self.locked && frame.header.codec != Codec::Eac3 {
+            out(frame);
         } else {
-            self.held = Some(partial.frame);
+            self.held_trusted = self.locked;
+            self.held = Some(frame);
         }
+        Ok(())
     }
 
-    /// Counts `n` skipped bytes: the stream is no longer in sync.
-    fn junk(&mut self, n: usize) {
+    /// Counts `n` skipped bytes: the stream is no longer in sync. A held frame that
+    /// was only waiting for substreams is complete; an unconfirmed one is dropped.
+    fn junk(&mut self, n: usize, out: &mut dyn FnMut(Frame)) {
         if n == 0 {
             return;
         }
         self.stats.junk_bytes += n as u64;
         self.locked = false;
-        if self.held.take().is_some() {
-            self.stats.dropped_frames += 1;
+        if let Some(held) = self.held.take() {
+            if self.held_trusted {
+                out(held);
+            } else {
+                self.stats.dropped_frames += 1;
+            }
         }
     }
 
@@ -252,7 +284,8 @@ impl Framer {
     /// the counters; the next header is trusted.
     pub(crate) fn resync(&mut self) {
         self.drop_pending();
-        if self.held.take().is_some() {
+        // A trusted held frame is whole: the next header (or the end) gives it out.
+        if !self.held_trusted && self.held.take().is_some() {
             self.stats.dropped_frames += 1;
         }
         self.locked = true;
@@ -368,5 +401,65 @@ mod tests {
                 }
             ]
         );
+    }
+
+    /// An E-AC-3 frame: independent or dependent, `words` 16-bit words long.
+    fn eac3(dependent: bool, words: u16, fill: u8) -> Vec<u8> {
+        let mut f = vec![fill; usize::from(words) * 2];
+        let size = words - 1;
+        f[..8].copy_from_slice(&[
+            0x0b,
+            0x77,
+            if dependent { 0x40 } else { 0x00 } | (size >> 8) as u8,
+            size as u8,
+            0x32,
+            0x87,
+            0xc0,
+            0x00,
+        ]);
+        f
+    }
+
+    #[test]
+    fn eac3_dependent_substreams_join_the_independent_frames_unit() {
+        let stream = [
+            eac3(false, 192, 1),
+            eac3(true, 100, 2),
+            eac3(false, 192, 3),
+            eac3(true, 100, 4),
+            eac3(true, 50, 5),
+        ]
+        .concat();
+        for chunk in [1, 9, 1000] {
+            let mut framer = Framer::new(Syntax::Ac3, false);
+            let mut frames = Vec::new();
+            for (i, piece) in stream.chunks(chunk).enumerate() {
+                framer
+                    .push(piece, (i * chunk) as u64, &mut |f| frames.push(f))
+                    .unwrap();
+            }
+            framer.finish(&mut |f| frames.push(f));
+            let sizes: Vec<u32> = frames.iter().map(|f| f.size).collect();
+            assert_eq!(sizes, [584, 684], "chunk {chunk}");
+            assert_eq!(
+                frames[1].ranges,
+                [ByteRange {
+                    offset: 584,
+                    length: 684
+                }]
+            );
+            assert_eq!(frames[0].header.samples, 1536);
+        }
+        // A dependent substream without its independent frame is not a unit.
+        let (frames, _) = {
+            let mut framer = Framer::new(Syntax::Ac3, false);
+            let mut frames = Vec::new();
+            let lone = [eac3(true, 100, 2), eac3(false, 192, 3)].concat();
+            framer.push(&lone, 0, &mut |f| frames.push(f)).unwrap();
+            framer.finish(&mut |f| frames.push(f));
+            (frames, ())
+        };
+        assert_eq!(frames.len(), 1);
+        assert_eq!(frames[0].start, 200);
     }
 }

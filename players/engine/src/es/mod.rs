@@ -16,6 +16,6 @@ pub(crate) mod ranges;
 pub(crate) mod syntax;
 mod window;
 
-pub use demuxer::{AudioDemuxer, ES_TRACK_ID};
+pub use demuxer::{AudioDemuxer, ES_TRACK_ID, MAX_TAG};
 pub use framer::FramerStats;
 pub use syntax::Syntax;
