@@ -60,12 +60,12 @@ impl Bare {
             .expect("instantiates");
         store.data_mut().memory = instance.get_memory(&store, "memory");
         let init = instance
-            .get_typed_func::<(), i32>(&store, "wasp_init")
-            .expect("wasp_init");
+            .get_typed_func::<(), i32>(&store, wasp_abi::EXPORT_INIT)
+            .expect("the init export");
         init.call(&mut store, ()).expect("init runs");
         let tick = instance
-            .get_typed_func::<i64, i64>(&store, "wasp_tick")
-            .expect("wasp_tick");
+            .get_typed_func::<i64, i64>(&store, wasp_abi::EXPORT_TICK)
+            .expect("the tick export");
         Self { store, tick }
     }
 
@@ -117,8 +117,8 @@ pub fn instantiate(module: &Module) -> Store<Data> {
         .instantiate_and_start(&mut store, module)
         .expect("instantiates");
     let init = instance
-        .get_typed_func::<(), i32>(&store, "wasp_init")
-        .expect("wasp_init");
+        .get_typed_func::<(), i32>(&store, wasp_abi::EXPORT_INIT)
+        .expect("the init export");
     init.call(&mut store, ()).expect("init runs");
     store
 }
