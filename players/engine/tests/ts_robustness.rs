@@ -346,3 +346,51 @@ fn reset_forgets_the_stream_and_restarts_offsets() {
     demuxer.reset();
     assert_eq!(run(&mut demuxer, &input, 188), reference);
 }
+
+#[test]
+fn a_frame_split_over_untimed_pes_packets_is_one_access_unit() {
+    const SPS: [u8; 24] = [
+        0x67, 0x64, 0x00, 0x0d, 0xac, 0xd3, 0x05, 0x06, 0x7e, 0x7c, 0x04, 0x40, 0x00, 0x00, 0x03,
+        0x00, 0x40, 0x00, 0x00, 0x0c, 0x83, 0xc5, 0x0a, 0x4e,
+    ];
+    let aud = [0, 0, 0, 1, 0x09, 0xf0];
+    let mut idr = aud.to_vec();
+    idr.extend([0, 0, 0, 1]);
+    idr.extend(SPS);
+    idr.extend([0, 0, 0, 1, 0x68, 0xef, 0xbc, 0xb0, 0, 0, 1, 0x65]);
+    idr.extend((0..700u32).map(|i| (i % 200 + 20) as u8));
+    let mut p_frame = aud.to_vec();
+    p_frame.extend([0, 0, 1, 0x41]);
+    p_frame.extend((0..300u32).map(|i| (i % 100 + 30) as u8));
+    let mut w = TsWriter::default();
+    w.tables(&[(0x1b, 0x100, b"")]);
+    // The IDR frame in two bounded PES packets, only the first timed.
+    w.pes_timed(0x100, 0xe0, Some(1_000), &idr[..400], &[184]);
+    w.pes_timed(0x100, 0xe0, None, &idr[400..], &[184]);
+    w.pes_timed(0x100, 0xe0, Some(4_600), &p_frame, &[184]);
+    // An untimed PES that starts with a start code is a new (untimed) frame.
+    w.pes_timed(0x100, 0xe0, None, &p_frame, &[184]);
+    for chunk in [1, 188, usize::MAX] {
+        let mut demuxer = TsDemuxer::new();
+        let out = run(&mut demuxer, &w.out, chunk);
+        assert_eq!(out.tracks.len(), 1);
+        assert_eq!((out.tracks[0].width, out.tracks[0].height), (320, 180));
+        let summary: Vec<(i64, bool, usize)> = out
+            .units
+            .iter()
+            .map(|u| (u.pts, u.keyframe, u.size as usize))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (1_000, true, idr.len()),
+                (4_600, false, p_frame.len()),
+                (8_200, false, p_frame.len())
+            ],
+            "chunk {chunk}"
+        );
+        assert_eq!(out.units[0].gather(&w.out).unwrap(), idr);
+        assert_eq!(out.units[2].gather(&w.out).unwrap(), p_frame);
+        assert_eq!(demuxer.stats().dropped_units, 0);
+    }
+}

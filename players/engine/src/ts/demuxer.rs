@@ -235,14 +235,14 @@ impl Inner {
                     let starts_unit = b1 & 0x40 != 0;
                     if let Some(stream) = self.streams.iter_mut().find(|s| s.pid == pid) {
                         if !starts_unit {
-                            stream.loss(&mut self.stats);
+                            stream.loss(&mut self.stats, sink);
                         }
                     }
                 }
                 // Too short to tell its PID: any open unit may continue into it.
                 _ => {
                     for stream in self.streams.iter_mut().filter(|s| s.is_open()) {
-                        stream.loss(&mut self.stats);
+                        stream.loss(&mut self.stats, sink);
                     }
                 }
             }

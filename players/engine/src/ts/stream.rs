@@ -84,7 +84,7 @@ impl ElementaryStream {
     ) -> Result<(), DemuxError> {
         if header.transport_error || header.scrambled {
             stats.bad_packets += 1;
-            self.loss(stats);
+            self.loss(stats, sink);
             return Ok(());
         }
         match self.continuity.check(header) {
@@ -95,7 +95,7 @@ impl ElementaryStream {
             }
             Verdict::Gap => {
                 stats.continuity_errors += 1;
-                self.loss(stats);
+                self.loss(stats, sink);
             }
         }
         if !header.has_payload {
@@ -117,11 +117,18 @@ impl ElementaryStream {
                     Ok(PesProgress::Done(used, pes)) => {
                         let dts = pes.dts.or(pes.pts).map(|t| unwrapper.unwrap(t));
                         let pts = pes.pts.map(|t| unwrapper.unwrap(t));
-                        match &mut self.reader {
-                            Reader::Video(v) => v.pes_start(pts, dts),
-                            Reader::Audio(a) => a.pes_start(pts),
-                            Reader::Metadata(m) => m.pes_start(pts),
-                        }
+                        let dropped = match &mut self.reader {
+                            Reader::Video(v) => v.pes_start(pts, dts, sink),
+                            Reader::Audio(a) => {
+                                a.pes_start(pts);
+                                false
+                            }
+                            Reader::Metadata(m) => {
+                                m.pes_start(pts);
+                                false
+                            }
+                        };
+                        stats.dropped_units += u64::from(dropped);
                         data = data.get(used..).unwrap_or_default();
                         at += used as u64;
                         self.state = PesState::Payload {
@@ -140,7 +147,9 @@ impl ElementaryStream {
                     let n = remaining.map_or(data.len(), |r| (r as usize).min(data.len()));
                     let (piece, _) = data.split_at(n);
                     match &mut self.reader {
-                        Reader::Video(v) => v.payload(piece, at)?,
+                        Reader::Video(v) => {
+                            stats.dropped_units += u64::from(v.payload(piece, at, sink)?);
+                        }
                         Reader::Audio(a) => a.payload(piece, at, sink)?,
                         Reader::Metadata(m) => m.payload(piece),
                     }
@@ -158,39 +167,41 @@ impl ElementaryStream {
         Ok(())
     }
 
-    /// The PES in progress ended.
+    /// The PES in progress ended: whole (its length reached, or no length and the
+    /// next unit start or the end of the input), or cut short.
     fn end_pes(&mut self, stats: &mut TsStats, sink: &mut dyn FnMut(Event)) {
         let state = core::mem::replace(&mut self.state, PesState::Idle);
-        let dropped = match (&mut self.reader, state) {
-            (
-                Reader::Video(v),
-                PesState::Payload {
-                    remaining: None | Some(0),
-                },
-            ) => v.pes_end(sink),
-            (
-                Reader::Metadata(m),
-                PesState::Payload {
-                    remaining: None | Some(0),
-                },
-            ) => m.pes_end(sink),
-            (Reader::Audio(_), PesState::Payload { .. }) => false,
-            // Cut short (a header, or fewer bytes than its length): damaged.
-            (Reader::Audio(a), _) => {
-                a.loss();
+        let whole = matches!(
+            state,
+            PesState::Payload {
+                remaining: None | Some(0)
+            }
+        );
+        let dropped = match &mut self.reader {
+            Reader::Video(v) if whole => {
+                v.pes_complete();
                 false
             }
-            (Reader::Video(v), _) => v.loss(),
-            (Reader::Metadata(m), _) => m.loss(),
+            // A cut header belongs to the next unit: the open one may be whole.
+            Reader::Video(v) => v.loss(sink),
+            Reader::Metadata(m) if whole => m.pes_end(sink),
+            Reader::Metadata(m) => m.loss(),
+            // Frames may span PES packets: only a cut header breaks the stream.
+            Reader::Audio(a) => {
+                if !matches!(state, PesState::Payload { .. }) {
+                    a.loss();
+                }
+                false
+            }
         };
         stats.dropped_units += u64::from(dropped);
     }
 
-    /// Data was lost: the unit in progress is dropped, and reading waits for the next
-    /// unit start.
-    pub(crate) fn loss(&mut self, stats: &mut TsStats) {
+    /// Data was lost: the unit in progress is dropped (a video unit whose PES had
+    /// ended is whole and emitted), and reading waits for the next unit start.
+    pub(crate) fn loss(&mut self, stats: &mut TsStats, sink: &mut dyn FnMut(Event)) {
         let dropped = match &mut self.reader {
-            Reader::Video(v) => v.loss(),
+            Reader::Video(v) => v.loss(sink),
             Reader::Audio(a) => {
                 a.loss();
                 false
@@ -207,8 +218,10 @@ impl ElementaryStream {
         if !matches!(self.state, PesState::Idle) {
             self.end_pes(stats, sink);
         }
-        if let Reader::Audio(a) = &mut self.reader {
-            a.finish(sink);
+        match &mut self.reader {
+            Reader::Audio(a) => a.finish(sink),
+            Reader::Video(v) => stats.dropped_units += u64::from(v.finish(sink)),
+            Reader::Metadata(_) => {}
         }
     }
 

@@ -289,11 +289,29 @@ impl TsWriter {
     /// A PES with a PTS, cut into packets whose payloads have the sizes in `cuts`
     /// (the last size repeats).
     pub fn pes(&mut self, pid: u16, stream_id: u8, pts: u64, payload: &[u8], cuts: &[usize]) {
+        self.pes_timed(pid, stream_id, Some(pts), payload, cuts);
+    }
+
+    /// A PES with or without a PTS (with `PES_packet_length` when it fits).
+    pub fn pes_timed(
+        &mut self,
+        pid: u16,
+        stream_id: u8,
+        pts: Option<u64>,
+        payload: &[u8],
+        cuts: &[usize],
+    ) {
         let mut pes = vec![0, 0, 1, stream_id];
-        let length = payload.len() + 8;
+        let header = if pts.is_some() { 8 } else { 3 };
+        let length = payload.len() + header;
         pes.extend_from_slice(&(if length > 0xffff { 0 } else { length as u16 }).to_be_bytes());
-        pes.extend_from_slice(&[0x80, 0x80, 5]);
-        pes.extend_from_slice(&timestamp_bytes(2, pts));
+        match pts {
+            Some(pts) => {
+                pes.extend_from_slice(&[0x80, 0x80, 5]);
+                pes.extend_from_slice(&timestamp_bytes(2, pts));
+            }
+            None => pes.extend_from_slice(&[0x80, 0x00, 0]),
+        }
         pes.extend_from_slice(payload);
         let mut rest = &pes[..];
         let mut first = true;
