@@ -8,6 +8,8 @@ use super::CodecError;
 pub mod nal {
     /// Coded slice of an IDR picture: a random-access point.
     pub const IDR: u8 = 5;
+    /// Supplemental enhancement information.
+    pub const SEI: u8 = 6;
     /// Sequence parameter set.
     pub const SPS: u8 = 7;
     /// Picture parameter set.

@@ -11,7 +11,8 @@
 //! * `stream` checks each PID's continuity counters and runs the PES state machine
 //!   (`pes` reads the headers); `video`, `audio` and `metadata` turn PES payload into
 //!   access units and tags. Video units are scanned for NAL units (`nal`) to find
-//!   keyframes and the parameter sets (`params`) the `avcC`/`hvcC` is built from.
+//!   keyframes (IDR/IRAP slices, or an H.264 recovery point SEI, `sei`) and the
+//!   parameter sets (`params`) the `avcC`/`hvcC` is built from.
 //!
 //! Memory is bounded whatever the input: a partial packet, a PES header, a PSI
 //! section (1 KiB) per PID, parameter sets (1 KiB each, 8 of a kind), an audio frame
@@ -29,6 +30,7 @@ mod packet;
 mod params;
 mod pes;
 mod psi;
+mod sei;
 mod stats;
 mod stream;
 mod sync;

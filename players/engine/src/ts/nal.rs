@@ -8,6 +8,7 @@
 use alloc::vec::Vec;
 
 use super::params::ParameterSets;
+use super::sei::SeiWalker;
 use crate::codec::{h264, h265};
 
 /// Longest parameter set copied; a longer one is ignored.
@@ -31,6 +32,10 @@ pub(crate) struct NalScanner {
     state: State,
     /// A parameter set being copied (its NAL header included), or `None`.
     capture: Option<Vec<u8>>,
+    /// An H.264 SEI NAL unit being walked.
+    sei: Option<SeiWalker>,
+    /// A recovery point SEI came before the first slice (H.264).
+    recovery_point: bool,
     keyframe: bool,
 }
 
@@ -42,6 +47,8 @@ impl NalScanner {
             zeros: 0,
             state: State::Scan,
             capture: None,
+            sei: None,
+            recovery_point: false,
             keyframe: false,
         }
     }
@@ -51,7 +58,8 @@ impl NalScanner {
         *self = Self::new(self.hevc);
     }
 
-    /// Whether the unit's first slice is an IDR (H.264) or IRAP (H.265) slice.
+    /// Whether the unit is a random-access point: its first slice is an IDR (H.264)
+    /// or IRAP (H.265) slice, or (H.264) a recovery point SEI precedes it.
     pub(crate) fn keyframe(&self) -> bool {
         self.keyframe
     }
@@ -79,7 +87,7 @@ impl NalScanner {
                     }
                 }
                 State::Scan => {
-                    if self.capture.is_none() && self.zeros == 0 {
+                    if self.capture.is_none() && self.sei.is_none() && self.zeros == 0 {
                         // Fast path: only a zero byte can begin a start code.
                         match data.get(i..).and_then(|r| r.iter().position(|&b| b == 0)) {
                             Some(k) => i += k,
@@ -95,10 +103,14 @@ impl NalScanner {
                             self.capture = None; // too long: not kept
                         }
                     }
+                    if let Some(walker) = &mut self.sei {
+                        walker.push(b);
+                    }
                     if b == 0 {
                         self.zeros = self.zeros.saturating_add(1).min(3);
                     } else if b == 1 && self.zeros >= 2 {
                         self.end_capture(sets);
+                        self.end_sei();
                         self.zeros = 0;
                         self.state = State::Header {
                             bytes: [0; 2],
@@ -130,8 +142,10 @@ impl NalScanner {
             )
         };
         if is_slice {
-            self.keyframe = is_key;
+            self.keyframe = is_key || self.recovery_point;
             self.state = State::Done;
+        } else if !self.hevc && h264::nal_type(first) == h264::nal::SEI {
+            self.sei = Some(SeiWalker::default());
         } else if is_set {
             let mut copy = Vec::new();
             if copy.try_reserve(64).is_ok() {
@@ -158,9 +172,17 @@ impl NalScanner {
         }
     }
 
+    /// An SEI NAL unit ended.
+    fn end_sei(&mut self) {
+        if let Some(walker) = self.sei.take() {
+            self.recovery_point |= walker.found();
+        }
+    }
+
     /// The access unit ended.
     pub(crate) fn end(&mut self, sets: &mut ParameterSets) {
         self.end_capture(sets);
+        self.sei = None;
         self.state = State::Done;
     }
 }
@@ -199,6 +221,28 @@ mod tests {
             assert_eq!(sets.sps(), [&SPS[..]], "chunk {chunk}");
             assert_eq!(sets.pps(), [&PPS[..]], "chunk {chunk}");
         }
+    }
+
+    #[test]
+    fn a_recovery_point_sei_before_an_i_slice_makes_a_keyframe() {
+        // SEI: user data (type 5, 3 RBSP bytes 00 00 01, coded 00 00 03 01), then a
+        // recovery point (type 6, 2 bytes), then the trailing bits.
+        let mut au = vec![0, 0, 0, 1, 0x06, 5, 3, 0, 0, 3, 1, 6, 2, 0x80, 0x08, 0x80];
+        au.extend_from_slice(&[0, 0, 1, 0x61, 0x88, 0x84]);
+        for chunk in [1, 4, 100] {
+            let mut scanner = NalScanner::new(false);
+            let mut sets = ParameterSets::new(false);
+            for piece in au.chunks(chunk) {
+                scanner.push(piece, &mut sets);
+            }
+            assert!(scanner.keyframe(), "chunk {chunk}");
+        }
+        // The same SEI without the recovery point: not a keyframe.
+        let mut au = vec![0, 0, 0, 1, 0x06, 5, 3, 0, 0, 3, 1, 0x80];
+        au.extend_from_slice(&[0, 0, 1, 0x61, 0x88, 0x84]);
+        let mut scanner = NalScanner::new(false);
+        scanner.push(&au, &mut ParameterSets::new(false));
+        assert!(!scanner.keyframe());
     }
 
     #[test]
