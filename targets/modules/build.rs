@@ -13,7 +13,11 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// (package, wasm file stem, constant name)
-const MODULES: &[(&str, &str)] = &[("wasp-probe", "wasp_probe"), ("wasp-hello", "wasp_hello")];
+const MODULES: &[(&str, &str)] = &[
+    ("wasp-probe", "wasp_probe"),
+    ("wasp-hello", "wasp_hello"),
+    ("wasp-engine-bench", "wasp_engine_bench"),
+];
 
 fn main() {
     let manifest =

@@ -7,9 +7,15 @@
 //! * [`PROBE`] — exercises every ABI import once through the guest SDK and logs what
 //!   it saw (`probe <import>: …`); the runtime's import tests run it.
 //! * [`HELLO`] — the small demo module the README's demo runs.
+//! * [`ENGINE_BENCH`] — runs one `wasp-engine` component over fetched bytes and logs
+//!   what it counted; the engine's `wasm` benchmark times it.
 #![no_std]
 
 include!(concat!(env!("OUT_DIR"), "/modules.rs"));
 
 /// Every module: (name, bytes).
-pub const ALL: &[(&str, &[u8])] = &[("probe", PROBE), ("hello", HELLO)];
+pub const ALL: &[(&str, &[u8])] = &[
+    ("probe", PROBE),
+    ("hello", HELLO),
+    ("engine-bench", ENGINE_BENCH),
+];

@@ -20,6 +20,9 @@ cargo xtask <command>
   fuzz [s]  run every fuzz target for s seconds (default 60; `test` runs each for 10);
             installs the nightly toolchain and cargo-fuzz when missing
   bench     run the criterion benchmarks (not part of `test`: figures go to docs/perf.md)
+  engine-sizes
+            build the `wasp-engine-bench` module (profile wasm) with no engine
+            component, each one alone, and all; print sizes and deltas over none
 ";
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
             "benchmarks",
             cargo().args(["bench", "-p", "wasp-core"]).args(rest),
         ),
+        Some("engine-sizes") => engine_sizes(),
         Some("help" | "--help" | "-h") | None => {
             print!("{HELP}");
             Ok(())
@@ -272,4 +276,59 @@ fn size() -> Result<(u64, u64), String> {
         ram as f64 / 1024.0
     );
     Ok((flash, ram))
+}
+
+/// The wasm size each engine component adds: `wasp-engine-bench` built with
+/// `--no-default-features` and one feature at a time (plus none and all), in its own
+/// target directory so the module builds of `test` are not invalidated.
+fn engine_sizes() -> Result<(), String> {
+    let configs: &[(&str, &[&str])] = &[
+        ("none", &[]),
+        ("ts", &["ts"]),
+        ("mp4", &["mp4"]),
+        ("hls", &["hls"]),
+        ("dash", &["dash"]),
+        ("vtt", &["vtt"]),
+        ("all", &["ts", "mp4", "hls", "dash", "vtt"]),
+    ];
+    let wasm =
+        root().join("target/engine-sizes/wasm32-unknown-unknown/wasm/wasp_engine_bench.wasm");
+    let mut sizes = Vec::new();
+    for (name, features) in configs {
+        run(
+            &format!("wasp-engine-bench [{name}]"),
+            cargo().args([
+                "build",
+                "-p",
+                "wasp-engine-bench",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                "wasm",
+                "--target-dir",
+                "target/engine-sizes",
+                "--no-default-features",
+                "--features",
+                &features.join(","),
+            ]),
+        )?;
+        let len = std::fs::metadata(&wasm)
+            .map_err(|e| format!("{}: {e}", wasm.display()))?
+            .len();
+        sizes.push((*name, len));
+    }
+    let none = sizes.first().map_or(0, |&(_, len)| len);
+    println!(
+        "{:<6} {:>9} {:>9} {:>10}",
+        "engine", "bytes", "KiB", "+ over none"
+    );
+    for (name, len) in sizes {
+        let delta = len as i64 - none as i64;
+        println!(
+            "{name:<6} {len:>9} {:>9.1} {delta:>+10} ({:+.1} KiB)",
+            len as f64 / 1024.0,
+            delta as f64 / 1024.0
+        );
+    }
+    Ok(())
 }
