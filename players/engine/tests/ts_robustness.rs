@@ -394,3 +394,25 @@ fn a_frame_split_over_untimed_pes_packets_is_one_access_unit() {
         assert_eq!(demuxer.stats().dropped_units, 0);
     }
 }
+
+#[test]
+fn streams_past_the_limit_are_not_followed() {
+    use wasp_engine::ts::MAX_STREAMS;
+    // A PMT listing 24 ADTS streams, each then sending one frame.
+    let pids: Vec<u16> = (0x100..0x118).collect();
+    let entries: Vec<(u8, u16, &[u8])> = pids.iter().map(|&p| (0x0f, p, &b""[..])).collect();
+    let mut w = TsWriter::default();
+    w.tables(&entries);
+    for &pid in &pids {
+        w.pes(pid, 0xc0, 90_000, &adts_frame(100, 0x22), &[184]);
+    }
+    let out = run(&mut TsDemuxer::new(), &w.out, 188);
+    assert_eq!(out.tracks.len(), MAX_STREAMS);
+    let followed: Vec<u32> = out.tracks.iter().map(|t| t.id).collect();
+    let first: Vec<u32> = pids[..MAX_STREAMS].iter().map(|&p| u32::from(p)).collect();
+    assert_eq!(
+        followed, first,
+        "the first streams listed are the ones followed"
+    );
+    assert_eq!(out.units.len(), MAX_STREAMS);
+}
