@@ -152,10 +152,10 @@ fn modules() -> Result<(), String> {
     let built = root().join("target/wasm-modules/wasm32-unknown-unknown/wasm");
     let dir = root().join("target/modules");
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    for name in ["probe", "hello"] {
+    for name in ["probe", "hello", "engine_bench"] {
         let from = built.join(format!("wasp_{name}.wasm"));
         let bytes = std::fs::read(&from).map_err(|e| format!("read {}: {e}", from.display()))?;
-        let path = dir.join(format!("wasp-{name}.wasm"));
+        let path = dir.join(format!("wasp-{}.wasm", name.replace('_', "-")));
         std::fs::write(&path, &bytes).map_err(|e| format!("write {}: {e}", path.display()))?;
         println!(
             "{:>8} bytes ({:>6.1} KiB)  {}",
