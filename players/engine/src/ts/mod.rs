@@ -38,8 +38,6 @@ mod tables;
 mod video;
 
 pub use demuxer::{TsDemuxer, MAX_PROGRAMS, MAX_STREAMS};
-pub use descriptor::StreamClass;
 pub use metadata::MAX_TAG;
 pub use packet::{PacketError, PacketHeader, NULL_PID, PACKET_LENGTH, SYNC_BYTE};
-pub use pes::{PesError, PesHeader};
 pub use stats::TsStats;
