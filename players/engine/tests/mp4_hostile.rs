@@ -255,3 +255,33 @@ fn a_moof_before_any_init_segment_is_malformed() {
         "{result:?}"
     );
 }
+
+/// Found by the `mp4` fuzz target: an empty `moov` (an 8-byte box) was complete only if
+/// the answer that carried its header also carried one more byte; a walk whose answer
+/// ended exactly at the header asked for zero bytes and never finished.
+#[test]
+fn an_empty_moov_completes_whatever_the_read_sizes() {
+    let file: &[u8] = &[
+        0, 0, 0, 8, b'm', b'o', b'o', b'v', 0, 0, 1, 0, 0, 0xfa, 0x9e, 0x01, 0xcf,
+    ];
+    let whole = wasp_engine::mp4::Progressive::parse(file).map(|m| m.tracks.len());
+    assert_eq!(whole, Ok(0));
+    for limit in [1usize, 2, 3, 4, 7, 8, 16, 4096] {
+        let mut p = wasp_engine::mp4::Progressive::new(file.len() as u64);
+        while let Some(r) = p.next_fetch() {
+            assert!(
+                r.length > 0,
+                "limit {limit}: a request for zero bytes at {}",
+                r.offset
+            );
+            let start = r.offset as usize;
+            let end = (start + (r.length as usize).min(limit)).min(file.len());
+            p.feed(r.offset, &file[start..end]).unwrap();
+        }
+        assert_eq!(
+            p.into_movie().map(|m| m.tracks.len()),
+            Some(0),
+            "limit {limit}"
+        );
+    }
+}

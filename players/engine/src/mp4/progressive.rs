@@ -97,13 +97,17 @@ impl Progressive {
         while self.movie.is_none() {
             if let Some((start, moov_end)) = self.moov {
                 let have = start + self.buffer.len() as u64;
-                if offset > have || end <= have {
-                    return Ok(());
+                // An empty moov is complete as soon as its header is read: it must
+                // not wait for (or ask for) zero more bytes.
+                if have < moov_end {
+                    if offset > have || end <= have {
+                        return Ok(());
+                    }
+                    let from = (have - offset) as usize;
+                    let take = (moov_end - have).min(end - have) as usize;
+                    let part = bytes.get(from..from + take).unwrap_or(&[]);
+                    self.buffer.extend_from_slice(part);
                 }
-                let from = (have - offset) as usize;
-                let take = (moov_end - have).min(end - have) as usize;
-                let part = bytes.get(from..from + take).unwrap_or(&[]);
-                self.buffer.extend_from_slice(part);
                 if self.buffer.len() as u64 == moov_end - start {
                     let mut movie = parse_moov(&self.buffer)?;
                     for t in &mut movie.tracks {
