@@ -1,6 +1,6 @@
 //! [`TestPort`]: the deterministic in-memory device.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 
 use aes::cipher::{
@@ -14,13 +14,13 @@ use wasp_core::abi::event::{DecoderEvent, DecoderEventKind, FetchEvent, KeyEvent
 use wasp_core::abi::fetch::{FetchInfo, FetchRequest};
 use wasp_core::abi::gfx::{ImageDesc, Rect};
 use wasp_core::abi::key::{Key, KeyAction};
-use wasp_core::abi::media::{Codec, PixelFormat};
+use wasp_core::abi::media::{Codec, PixelFormat, TrackKind};
 use wasp_core::abi::player::{feature, LogLevel, PlayerState, ReportKind, StateReason};
 use wasp_core::abi::store::CipherMode;
 use wasp_core::abi::Status;
 use wasp_core::{DrawList, HostEvent, Port, PortId};
 
-use crate::decoder::{TestDecoder, Unit};
+use crate::decoder::{ClockView, Shown, TestDecoder, Unit, DEFAULT_DECODE_US};
 use crate::net::{Network, Resource, Transfer};
 
 /// Where the virtual clock starts: 2^32 µs, so a 32-bit truncation shows at once.
@@ -42,6 +42,19 @@ pub struct Frame {
     pub at_us: i64,
     /// The draw lists, in order, as the port received them.
     pub lists: Vec<Vec<u8>>,
+}
+
+/// One unit a decoder presented (showed or played) on the media clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presented {
+    /// Virtual (device) time of the presentation.
+    pub at_us: i64,
+    /// The decoder.
+    pub decoder: PortId,
+    /// The unit's presentation timestamp.
+    pub pts_us: i64,
+    /// Video or audio.
+    pub kind: TrackKind,
 }
 
 /// A deterministic device. Configure it through its public fields and methods, run a
@@ -96,6 +109,22 @@ pub struct TestPort {
     pub crypto: bool,
     /// Events waiting for the module.
     pub events: VecDeque<HostEvent>,
+    /// The last units presented, oldest first (at most [`TestPort::presented_keep`]).
+    pub presented: VecDeque<Presented>,
+    /// How many presentations [`TestPort::presented`] keeps (`usize::MAX` by default;
+    /// lower it for long simulations: [`TestPort::presented_total`] still counts all).
+    pub presented_keep: usize,
+    /// Units presented since the port was made.
+    pub presented_total: u64,
+    /// Whether decoders opened from now on keep every unit's bytes
+    /// ([`TestDecoder::received`]); true by default, turn it off for long runs.
+    pub keep_units: bool,
+    /// Device time to decode one unit, for decoders opened from now on (µs).
+    pub decode_us: i64,
+    /// `media_set_position` was called since the last decoder open or flush.
+    position_set: bool,
+    /// Thousandths of a µs of media time not yet added to the position.
+    clock_carry: i64,
     rng: u64,
     next_id: PortId,
 }
@@ -155,6 +184,13 @@ impl TestPort {
             features: feature::ALL_V1,
             crypto: true,
             events: VecDeque::new(),
+            presented: VecDeque::new(),
+            presented_keep: usize::MAX,
+            presented_total: 0,
+            keep_units: true,
+            decode_us: DEFAULT_DECODE_US,
+            position_set: false,
+            clock_carry: 0,
             rng: 0x9E37_79B9_7F4A_7C15,
             next_id: 1,
         }
@@ -176,28 +212,132 @@ impl TestPort {
         }));
     }
 
-    /// Moves virtual time forward: delivers network bytes, decodes, runs the clock.
+    /// Moves virtual time forward by `us`: delivers network bytes, decodes, presents
+    /// and runs the media clock, stepping from event to event (see
+    /// [`TestPort::next_event_us`]), so its cost grows with the number of events, not
+    /// with `us`. Each transfer whose state or byte count changed gets one fetch event.
     pub fn advance(&mut self, us: i64) {
-        self.now += us;
-        if self.clock.running != 0 {
-            self.clock.position_us += us * i64::from(self.clock.rate_milli) / 1000;
+        let target = self.now.saturating_add(us.max(0));
+        let mut changed = BTreeSet::new();
+        self.settle(&mut changed);
+        while self.now < target {
+            let next = self.next_event_us().min(target);
+            self.network.integrate(&mut self.transfers, self.now, next);
+            self.run_clock(next - self.now);
+            self.now = next;
+            self.settle(&mut changed);
         }
-        let (now, link) = (self.now, self.network.link);
-        for (id, t) in &mut self.transfers {
-            if t.advance(now, &link) {
+        for id in changed {
+            if let Some(t) = self.transfers.get(&id) {
                 self.events.push_back(HostEvent::Fetch(FetchEvent {
-                    handle: *id,
+                    handle: id,
                     state: t.state(),
                 }));
             }
         }
-        for (id, d) in &mut self.decoders {
-            if d.advance(now) {
-                let event = DecoderEvent {
-                    handle: *id,
-                    what: DecoderEventKind::Drained,
-                };
-                self.events.push_back(HostEvent::Decoder(event));
+    }
+
+    /// Moves virtual time to `at_us` (nothing when it is not in the future).
+    pub fn advance_to(&mut self, at_us: i64) {
+        self.advance(at_us.saturating_sub(self.now));
+    }
+
+    /// The earliest virtual time after now at which anything changes on its own: a
+    /// first byte, a transfer completing at the current shares, a trace step, an
+    /// outage edge, a decode completing, a unit's presentation, the media clock
+    /// stalling. `i64::MAX` when nothing is pending. A driver may jump straight there.
+    pub fn next_event_us(&self) -> i64 {
+        let mut next = self.network.next_event_us(&self.transfers, self.now);
+        let rate = i64::from(self.clock.rate_milli);
+        let running = self.clock.running != 0 && rate > 0;
+        for d in self.decoders.values() {
+            let (decode, next_pts, held_end) = d.next_event(self.now);
+            next = next.min(decode);
+            if running {
+                for at in [next_pts, held_end].into_iter().flatten() {
+                    if let Some(t) = self.when_position(at) {
+                        next = next.min(t);
+                    }
+                }
+            }
+        }
+        next
+    }
+
+    /// The device time at which the running clock reaches media position `target`
+    /// (strictly after now), if it lies ahead.
+    fn when_position(&self, target: i64) -> Option<i64> {
+        let rate = i128::from(self.clock.rate_milli);
+        let ahead = i128::from(target) - i128::from(self.clock.position_us);
+        if ahead <= 0 || rate == 0 {
+            return None;
+        }
+        // position + floor((carry + dt · rate) / 1000) >= target.
+        let need = ahead * 1000 - i128::from(self.clock_carry);
+        let dt = ((need + rate - 1) / rate).max(1);
+        i64::try_from(i128::from(self.now) + dt).ok()
+    }
+
+    /// Advances the media position over `dt` µs of device time, carrying fractions.
+    fn run_clock(&mut self, dt: i64) {
+        if self.clock.running == 0 || dt <= 0 {
+            return;
+        }
+        let total =
+            i128::from(self.clock_carry) + i128::from(dt) * i128::from(self.clock.rate_milli);
+        let step = i64::try_from(total / 1000).unwrap_or(i64::MAX);
+        self.clock.position_us = self.clock.position_us.saturating_add(step);
+        self.clock_carry = (total % 1000) as i64;
+    }
+
+    /// Brings everything to the current time: network states, decodes,
+    /// presentations, and whether the clock runs.
+    fn settle(&mut self, changed: &mut BTreeSet<PortId>) {
+        changed.extend(self.network.settle(&mut self.transfers, self.now));
+        self.settle_media();
+    }
+
+    fn settle_media(&mut self) {
+        // Presentations can start or stop the clock, which changes what is late, so
+        // go round until the clock's state holds (twice at most in practice).
+        for _ in 0..4 {
+            let view = ClockView {
+                position: self.clock.position_us,
+                running: self.clock.running != 0,
+                rate_milli: self.clock.rate_milli,
+            };
+            let mut shown = Vec::new();
+            for (id, d) in &mut self.decoders {
+                let kind = d.kind();
+                let start = shown.len();
+                if d.settle(self.now, view, &mut shown) {
+                    self.events.push_back(HostEvent::Decoder(DecoderEvent {
+                        handle: *id,
+                        what: DecoderEventKind::Drained,
+                    }));
+                }
+                for s in &shown[start..] {
+                    let Shown { pts_us } = *s;
+                    self.presented.push_back(Presented {
+                        at_us: self.now,
+                        decoder: *id,
+                        pts_us,
+                        kind,
+                    });
+                    self.presented_total += 1;
+                }
+            }
+            while self.presented.len() > self.presented_keep {
+                self.presented.pop_front();
+            }
+            let position = self.clock.position_us;
+            let was = self.clock.running != 0;
+            let fed = self.decoders.values().all(|d| !d.starved(position));
+            let ready = was || self.decoders.values().all(|d| d.ready(position));
+            let running = self.clock.rate_milli > 0 && self.position_set && fed && ready;
+            self.clock.running = u32::from(running);
+            if running == was {
+                break;
             }
         }
     }
@@ -305,14 +445,15 @@ impl Port for TestPort {
         url: &str,
         headers: &str,
     ) -> Result<PortId, Status> {
-        let mut transfer = self.network.open(request, url, headers, self.now)?;
-        transfer.advance(self.now, &self.network.link);
-        let id = self.id();
+        let id = self.next_id;
+        let transfer = self.network.open(request, url, headers, self.now, id)?;
+        self.next_id += 1;
         self.record(format_args!(
             "fetch_open {id} {url} range={}-{} headers={headers:?}",
             request.range_start, request.range_end as i64
         ));
         self.transfers.insert(id, transfer);
+        self.network.settle(&mut self.transfers, self.now);
         Ok(id)
     }
 
@@ -346,7 +487,9 @@ impl Port for TestPort {
     }
 
     fn fetch_close(&mut self, id: PortId) {
-        self.transfers.remove(&id);
+        if let Some(t) = self.transfers.remove(&id) {
+            self.network.close(&t, self.now);
+        }
         self.record(format_args!("fetch_close {id}"));
     }
 
@@ -391,10 +534,12 @@ impl Port for TestPort {
             config.height,
             extra.len()
         ));
-        self.decoders.insert(
-            id,
-            TestDecoder::new(*config, extra, self.decoder_queue_bytes, self.now),
-        );
+        let mut decoder = TestDecoder::new(*config, extra, self.decoder_queue_bytes);
+        decoder.keep_units = self.keep_units;
+        decoder.decode_us = self.decode_us;
+        self.decoders.insert(id, decoder);
+        self.position_set = false;
+        self.settle_media();
         Ok(id)
     }
 
@@ -424,6 +569,7 @@ impl Port for TestPort {
             encrypted: encryption.is_some(),
         });
         self.trace.push(line);
+        self.settle_media();
         Ok(())
     }
 
@@ -438,6 +584,8 @@ impl Port for TestPort {
         if let Some(d) = self.decoders.get_mut(&id) {
             d.flush();
         }
+        self.position_set = false;
+        self.settle_media();
         self.record(format_args!("decoder_flush {id}"));
     }
 
@@ -445,6 +593,7 @@ impl Port for TestPort {
         if let Some(d) = self.decoders.remove(&id) {
             self.closed_decoders.push(d);
         }
+        self.settle_media();
         self.record(format_args!("decoder_close {id}"));
     }
 
@@ -454,12 +603,18 @@ impl Port for TestPort {
 
     fn media_set_rate(&mut self, rate_milli: u32) {
         self.clock.rate_milli = rate_milli;
-        self.clock.running = u32::from(rate_milli > 0);
+        self.settle_media();
         self.record(format_args!("media_set_rate {rate_milli}"));
     }
 
     fn media_set_position(&mut self, pts_us: i64) {
         self.clock.position_us = pts_us;
+        self.clock_carry = 0;
+        self.position_set = true;
+        for d in self.decoders.values_mut() {
+            d.anchor(pts_us);
+        }
+        self.settle_media();
         self.record(format_args!("media_set_position {pts_us}"));
     }
 
