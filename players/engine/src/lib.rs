@@ -17,10 +17,14 @@
 //! * **Codec configuration** — [`codec`]: H.264/H.265 parameter sets to `avcC`/`hvcC`,
 //!   AudioSpecificConfig from ADTS.
 //! * **Subtitles and crypto** — [`vtt`] (WebVTT) and [`crypto`] (HLS AES-128-CBC).
+//! * **Adaptive bitrate** — [`abr`]: the rung to fetch next (throughput start-up,
+//!   BOLA-E steady state, abandonment, dropped frames, caps) and the canonical
+//!   benchmark it is scored on.
 #![no_std]
 
 extern crate alloc;
 
+pub mod abr;
 pub mod codec;
 pub mod crypto;
 pub mod dash;
