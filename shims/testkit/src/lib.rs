@@ -15,6 +15,8 @@
 //!   recorded ([`TestPort::presented`]) and every unit received can be kept;
 //! * a recorded **graphics plane**, **key-value store**, **events**, logs, states and
 //!   reports;
+//! * [`content`]: synthetic HLS streams (CMAF fMP4, VOD and live) that the engine
+//!   parses, served lazily so long sessions fit in little memory;
 //! * a seeded random source;
 //! * [`wasm`]: hand-written WAT test modules with a valid `wasp.abi` section.
 //!
@@ -29,6 +31,7 @@
 // Test infrastructure on std: its indices are its own, never guest input.
 #![allow(clippy::indexing_slicing)]
 
+pub mod content;
 pub mod decoder;
 pub mod net;
 mod port;

@@ -54,6 +54,11 @@ pub trait BodySource: fmt::Debug + Send + Sync {
         self.len() == 0
     }
 
+    /// Host memory it holds, for budget checks (0 if unknown).
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+
     /// Writes the bytes at `offset..offset + out.len()` (the caller keeps the range
     /// inside the body).
     fn fill(&self, offset: u64, out: &mut [u8]);
