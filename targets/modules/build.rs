@@ -17,6 +17,7 @@ const MODULES: &[(&str, &str)] = &[
     ("wasp-probe", "wasp_probe"),
     ("wasp-hello", "wasp_hello"),
     ("wasp-engine-bench", "wasp_engine_bench"),
+    ("wasp-tv", "wasp_tv"),
 ];
 
 fn main() {

@@ -20,6 +20,8 @@
 //! * **Adaptive bitrate** — [`abr`]: the rung to fetch next (throughput start-up,
 //!   BOLA-E steady state, abandonment, dropped frames, caps) and the canonical
 //!   benchmark it is scored on.
+//! * **Playback** — [`player`]: the state machine, loader, buffer manager, seeking,
+//!   live and QoE, talking to the device through [`platform::Platform`].
 #![no_std]
 
 extern crate alloc;
@@ -32,6 +34,8 @@ pub mod es;
 pub mod hls;
 pub mod media;
 pub mod mp4;
+pub mod platform;
+pub mod player;
 pub mod time;
 pub mod ts;
 pub mod url;

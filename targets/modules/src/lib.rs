@@ -9,6 +9,7 @@
 //! * [`HELLO`] — the small demo module the README's demo runs.
 //! * [`ENGINE_BENCH`] — runs one `wasp-engine` component over fetched bytes and logs
 //!   what it counted; the engine's `wasm` benchmark times it.
+//! * [`TV`] — the TV player module: the engine's player behind the ABI.
 #![no_std]
 
 include!(concat!(env!("OUT_DIR"), "/modules.rs"));
@@ -18,4 +19,5 @@ pub const ALL: &[(&str, &[u8])] = &[
     ("probe", PROBE),
     ("hello", HELLO),
     ("engine-bench", ENGINE_BENCH),
+    ("tv", TV),
 ];

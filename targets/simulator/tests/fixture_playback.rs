@@ -1,0 +1,222 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+//! The player plays the engine's real ffmpeg fixtures (HLS with MPEG-TS and with fMP4
+//! segments) to the end on the test device, and what reached the decoders equals, unit
+//! for unit, what `ffmpeg -c copy -f framemd5` reports for the same segments.
+
+use std::path::Path;
+
+use md5::{Digest, Md5};
+use wasp_core::abi::decoder::{SAMPLE_END_OF_STREAM, SAMPLE_KEYFRAME};
+use wasp_core::abi::media::TrackKind;
+use wasp_core::abi::player::{PlayerState, StateReason};
+use wasp_engine::player::{Command, PlayerConfig};
+use wasp_sim::Session;
+use wasp_testkit::TestPort;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../players/engine/fixtures");
+
+fn serve_dir(port: &mut TestPort, dir: &str) {
+    for entry in std::fs::read_dir(Path::new(FIXTURES).join(dir)).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        port.serve(
+            &format!("http://cdn.test/{dir}/{name}"),
+            std::fs::read(&path).unwrap(),
+        );
+    }
+}
+
+/// (stream index, pts in the stream's time base, md5) of a framemd5 golden.
+fn golden(name: &str) -> Vec<(u32, i64, String)> {
+    let text = std::fs::read_to_string(Path::new(FIXTURES).join("goldens").join(name)).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').map(str::trim).collect();
+            (
+                f[0].parse().unwrap(),
+                f[2].parse().unwrap(),
+                f[5].to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// ffmpeg's packet of ADTS audio is header + payload; the decoder gets the raw payload
+/// and the AudioSpecificConfig. Rebuilds the 7-byte header (ISO/IEC 13818-7 §6.2)
+/// from the configuration, with the VBR buffer fullness ffmpeg's encoder writes.
+fn adts(asc: &[u8], payload: &[u8]) -> Vec<u8> {
+    let object = u32::from(asc[0] >> 3);
+    let frequency = u32::from(((asc[0] & 7) << 1) | (asc[1] >> 7));
+    let channels = u32::from((asc[1] >> 3) & 0xf);
+    let length = payload.len() as u32 + 7;
+    let fullness = 0x7ffu32;
+    let mut h = vec![
+        0xff,
+        0xf1,
+        (((object - 1) << 6) | (frequency << 2) | (channels >> 2)) as u8,
+        (((channels & 3) << 6) | (length >> 11)) as u8,
+        ((length >> 3) & 0xff) as u8,
+        (((length & 7) << 5) | (fullness >> 6)) as u8,
+        (((fullness & 0x3f) << 2) as u8),
+    ];
+    h.extend_from_slice(payload);
+    h
+}
+
+fn md5_hex(data: &[u8]) -> String {
+    Md5::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn play_to_end(dir: &str, cap: Option<u32>) -> Session {
+    let mut port = TestPort::new();
+    serve_dir(&mut port, dir);
+    let mut session = Session::new(port, PlayerConfig::default(), 32 << 20);
+    session.command_at(0, Command::SetQuality(cap));
+    session.command_at(
+        0,
+        Command::Load {
+            url: format!("http://cdn.test/{dir}/master.m3u8"),
+            start_us: None,
+        },
+    );
+    let ended = session.run_until_state(PlayerState::Ended, 30_000_000);
+    let port = &session.platform.port;
+    assert!(
+        ended,
+        "log:\n{}\nposition {} clock {:?}\ndecoders {:?}",
+        session.log.join("\n"),
+        session.player.position_us(),
+        port.clock,
+        port.decoders
+            .values()
+            .map(|d| (
+                d.config.codec,
+                d.received.len(),
+                d.state,
+                d.decoded,
+                d.dropped
+            ))
+            .collect::<Vec<_>>()
+    );
+    session
+}
+
+fn units(session: &Session, kind: TrackKind) -> Vec<wasp_testkit::decoder::Unit> {
+    let port = &session.platform.port;
+    port.closed_decoders
+        .iter()
+        .chain(port.decoders.values())
+        .filter(|d| d.config.codec.kind() == kind)
+        .flat_map(|d| d.received.iter().cloned())
+        .filter(|u| u.info.flags & SAMPLE_END_OF_STREAM == 0)
+        .collect()
+}
+
+fn config(session: &Session, kind: TrackKind) -> Vec<u8> {
+    let port = &session.platform.port;
+    let decoder = port
+        .decoders
+        .values()
+        .find(|d| d.config.codec.kind() == kind)
+        .unwrap();
+    decoder.extra.clone()
+}
+
+#[test]
+fn hls_ts_plays_to_the_end_and_every_unit_equals_ffmpeg() {
+    let session = play_to_end("hls-ts", Some(500_000));
+    let states: Vec<_> = session.states.iter().map(|(_, s, r)| (*s, *r)).collect();
+    assert_eq!(
+        states,
+        [
+            (PlayerState::Loading, StateReason::Command),
+            (PlayerState::Buffering, StateReason::Command),
+            (PlayerState::Playing, StateReason::Buffer),
+            (PlayerState::Ended, StateReason::EndOfStream),
+        ]
+    );
+    // The cap keeps the 400 kbit/s variant: its two segments, in order. framemd5
+    // restarts each file's timestamps, so pts are compared within a segment, and the
+    // segments must follow each other on the timeline.
+    for (kind, index) in [(TrackKind::Video, 0), (TrackKind::Audio, 1)] {
+        let got = units(&session, kind);
+        let mut at = 0;
+        let mut previous_end = None;
+        for file in ["hls-ts_v0_000.ts.framemd5", "hls-ts_v0_001.ts.framemd5"] {
+            let want: Vec<_> = golden(file).into_iter().filter(|g| g.0 == index).collect();
+            let segment = &got[at..at + want.len()];
+            at += want.len();
+            let base = segment[0].info.pts_us - want[0].1 * 1_000_000 / 90_000;
+            let asc = config(&session, TrackKind::Audio);
+            for (u, g) in segment.iter().zip(&want) {
+                let packet = if kind == TrackKind::Audio {
+                    adts(&asc, &u.data)
+                } else {
+                    u.data.clone()
+                };
+                assert_eq!(
+                    md5_hex(&packet),
+                    g.2,
+                    "{kind:?} unit at pts {} of {file}",
+                    g.1
+                );
+                let expected_pts = base + g.1 * 1_000_000 / 90_000;
+                assert!(
+                    (u.info.pts_us - expected_pts).abs() <= 1,
+                    "{kind:?} pts {} vs {expected_pts}",
+                    u.info.pts_us
+                );
+            }
+            // Each segment starts with a keyframe (video).
+            if kind == TrackKind::Video {
+                assert_ne!(segment[0].info.flags & SAMPLE_KEYFRAME, 0);
+            }
+            let first_dts = segment.iter().map(|u| u.info.dts_us).min().unwrap();
+            if let Some(end) = previous_end {
+                assert!(
+                    (first_dts - end).abs() < 50_000,
+                    "{kind:?} {file} starts at dts {first_dts}, previous ended at {end}"
+                );
+            }
+            let last = segment.iter().max_by_key(|u| u.info.dts_us).unwrap();
+            previous_end = Some(last.info.dts_us + last.info.duration_us);
+        }
+        assert_eq!(
+            at,
+            got.len(),
+            "{kind:?}: every unit accounted for, none twice"
+        );
+    }
+    // The presentation timeline starts at the playlist's 0.
+    let first = units(&session, TrackKind::Video)[0]
+        .info
+        .pts_us
+        .min(units(&session, TrackKind::Audio)[0].info.pts_us);
+    assert_eq!(first, 0);
+}
+
+#[test]
+fn hls_fmp4_plays_to_the_end_with_each_segment_from_one_variant() {
+    let session = play_to_end("hls-fmp4", None);
+    assert_eq!(session.player.state(), PlayerState::Ended);
+    let video = units(&session, TrackKind::Video);
+    // Two segments of two seconds at 25 fps... whatever the variant, 4 s of frames.
+    assert!(!video.is_empty());
+    let last = video.iter().map(|u| u.info.pts_us).max().unwrap();
+    assert!(
+        last > 3_800_000 && last < 4_000_000,
+        "last video pts {last}"
+    );
+}
+
+#[test]
+fn two_runs_give_identical_logs() {
+    let a = play_to_end("hls-ts", None);
+    let b = play_to_end("hls-ts", None);
+    assert_eq!(a.log, b.log);
+    assert_eq!(units(&a, TrackKind::Video), units(&b, TrackKind::Video));
+}
