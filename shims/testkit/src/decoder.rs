@@ -33,8 +33,9 @@ use wasp_core::abi::media::TrackKind;
 pub struct Unit {
     /// Its descriptor.
     pub info: SampleInfo,
-    /// Its bytes, gathered from every range (empty in the queue when the decoder does
-    /// not keep units, see [`TestDecoder::keep_units`]).
+    /// Its bytes, gathered from every range, in [`TestDecoder::received`] (units in
+    /// [`TestDecoder::queue`] keep only their descriptor, whose `size` is then their
+    /// byte count).
     pub data: Vec<u8>,
     /// It carried encryption info.
     pub encrypted: bool,
@@ -167,7 +168,9 @@ impl TestDecoder {
         self.queued_units() == 0 || self.queued_bytes + len <= self.capacity
     }
 
-    pub(crate) fn submit(&mut self, mut unit: Unit) {
+    /// Queues `unit` of `len` bytes (its data may be left empty when units are not
+    /// kept).
+    pub(crate) fn submit(&mut self, mut unit: Unit, len: usize) {
         if matches!(self.state, DecoderState::Idle | DecoderState::Drained) {
             self.state = DecoderState::Running;
         }
@@ -176,15 +179,12 @@ impl TestDecoder {
             let end = end_of(&info);
             self.held_end_us = Some(self.held_end_us.map_or(end, |e| e.max(end)));
         }
-        self.queued_bytes += unit.data.len();
+        self.queued_bytes += len;
         if self.keep_units {
             self.received.push(unit.clone());
         }
         // The queue only needs the size once the bytes are accounted.
-        let len = unit.data.len();
-        if !self.keep_units {
-            unit.data = Vec::new();
-        }
+        unit.data = Vec::new();
         unit.info.size = u32::try_from(len).unwrap_or(u32::MAX);
         self.queue.push_back(unit);
     }

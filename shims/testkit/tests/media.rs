@@ -249,3 +249,19 @@ fn a_bounded_record_keeps_the_last_presentations_and_counts_all() {
     // At double speed the 40 ms frames come every 20 ms.
     assert_eq!(port.presented[2].at_us - port.presented[1].at_us, 20 * MS);
 }
+
+#[test]
+fn frames_decoded_out_of_order_are_presented_in_pts_order() {
+    let mut port = TestPort::new();
+    let id = port.decoder_open(&config(Codec::H264), &[]).unwrap();
+    // Decode order I P B B: pts 0, 120, 40, 80 ms.
+    for (pts, flags) in [(0, SAMPLE_KEYFRAME), (120, 0), (40, 0), (80, 0)] {
+        submit(&mut port, id, pts * MS, FRAME, flags);
+    }
+    port.media_set_position(0);
+    port.media_set_rate(1000);
+    port.advance(500 * MS);
+    assert_eq!(presented_pts(&port, id), [0, 40, 80, 120].map(|ms| ms * MS));
+    let at: Vec<i64> = port.presented.iter().map(|p| p.at_us - START_US).collect();
+    assert_eq!(at, [1, 41, 81, 121].map(|ms| ms * MS));
+}
