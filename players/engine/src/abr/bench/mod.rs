@@ -26,10 +26,12 @@ use alloc::vec::Vec;
 use core::fmt;
 
 mod mpc;
+mod optimum;
 mod rules;
 mod trace;
 
 pub use mpc::RobustMpc;
+pub use optimum::OfflineOptimum;
 pub use rules::{Bba, BolaBasic, ThroughputRule, WaspAbr};
 pub use trace::{Trace, Video};
 
@@ -195,42 +197,75 @@ pub fn simulate(
     algorithm: &mut dyn Algorithm,
 ) -> Result<Session, BenchError> {
     let top = video.rungs().saturating_sub(1);
-    let mut cursor = trace.cursor();
+    let mut player = Player::new(trace);
     let mut chunks: Vec<ChunkRecord> = Vec::with_capacity(video.chunks());
-    let mut buffer_s = 0.0_f64;
     for chunk in 0..video.chunks() {
         let rung = if chunk == 0 {
             0
         } else {
             let obs = Observation {
                 chunk,
-                buffer_s,
+                buffer_s: player.buffer_s,
                 history: &chunks,
                 video,
             };
             algorithm.choose(&obs).min(top)
         };
-        let bytes = video.bytes(chunk, rung).ok_or(BenchError::BadVideo)?;
-        let transfer_s = cursor.transfer(trace, bytes as f64, rules.payload_fraction)?;
-        let download_s = transfer_s + rules.rtt_s;
-        let rebuffer_s = (download_s - buffer_s).max(0.0);
-        buffer_s = (buffer_s - download_s).max(0.0) + video.chunk_s();
-        let wait_s = (buffer_s - rules.buffer_cap_s).max(0.0);
-        if wait_s > 0.0 {
-            cursor.wait(trace, wait_s);
-            buffer_s -= wait_s;
+        chunks.push(player.fetch(trace, video, rules, chunk, rung)?);
+    }
+    Ok(Session { chunks })
+}
+
+/// The simulated player between two requests: where the trace is, what is buffered.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Player {
+    cursor: trace::Cursor,
+    buffer_s: f64,
+}
+
+impl Player {
+    pub(crate) fn new(trace: &Trace) -> Self {
+        Self {
+            cursor: trace.cursor(),
+            buffer_s: 0.0,
         }
-        chunks.push(ChunkRecord {
+    }
+
+    pub(crate) fn buffer_s(&self) -> f64 {
+        self.buffer_s
+    }
+
+    /// Downloads `chunk` at `rung` under the benchmark's rules.
+    pub(crate) fn fetch(
+        &mut self,
+        trace: &Trace,
+        video: &Video,
+        rules: &Rules,
+        chunk: usize,
+        rung: usize,
+    ) -> Result<ChunkRecord, BenchError> {
+        let bytes = video.bytes(chunk, rung).ok_or(BenchError::BadVideo)?;
+        let transfer_s = self
+            .cursor
+            .transfer(trace, bytes as f64, rules.payload_fraction)?;
+        let download_s = transfer_s + rules.rtt_s;
+        let rebuffer_s = (download_s - self.buffer_s).max(0.0);
+        self.buffer_s = (self.buffer_s - download_s).max(0.0) + video.chunk_s();
+        let wait_s = (self.buffer_s - rules.buffer_cap_s).max(0.0);
+        if wait_s > 0.0 {
+            self.cursor.wait(trace, wait_s);
+            self.buffer_s -= wait_s;
+        }
+        Ok(ChunkRecord {
             rung,
             mbps: video.mbps(rung),
             bytes,
             download_s,
             rebuffer_s,
             wait_s,
-            buffer_s,
-        });
+            buffer_s: self.buffer_s,
+        })
     }
-    Ok(Session { chunks })
 }
 
 /// Harmonic mean of the last `n` throughputs (bytes over download time, round trip

@@ -190,3 +190,99 @@ impl Algorithm for BolaBasic {
         best
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ChunkRecord, CANONICAL_LADDER_BPS};
+    use super::*;
+    use crate::abr::bench::Video;
+    use alloc::vec;
+
+    fn video() -> Video {
+        Video::new(&CANONICAL_LADDER_BPS, 4.0, vec![vec![100_000; 6]; 3]).unwrap_or_else(|_| {
+            unreachable!("a valid table");
+        })
+    }
+
+    fn after(rung: usize) -> ChunkRecord {
+        ChunkRecord {
+            rung,
+            mbps: 0.0,
+            bytes: 100_000,
+            download_s: 1.0,
+            rebuffer_s: 0.0,
+            wait_s: 0.0,
+            buffer_s: 0.0,
+        }
+    }
+
+    fn ask(algo: &mut dyn Algorithm, video: &Video, buffer_s: f64, prev: usize) -> usize {
+        let history = [after(prev)];
+        algo.choose(&Observation {
+            chunk: 1,
+            buffer_s,
+            history: &history,
+            video,
+        })
+    }
+
+    /// Reservoir 5 s, cushion 10 s on 0.3 … 4.3 Mbit/s: the map is
+    /// 0.3 + 4.0 × (B - 5) / 10 Mbit/s.
+    #[test]
+    fn bba0_decisions_at_given_buffers() {
+        let v = video();
+        let mut bba = Bba::default();
+        assert_eq!(ask(&mut bba, &v, 5.0, 3), 0, "in the reservoir");
+        assert_eq!(ask(&mut bba, &v, 15.0, 0), 5, "past the cushion");
+        // B = 10: map 2.3. From 0.3 the next rung up (0.75) is under it: jump to the
+        // highest rung under 2.3, 1.85.
+        assert_eq!(ask(&mut bba, &v, 10.0, 0), 3);
+        // From 1.85: 2.85 is above the map and 1.2 below it: stay.
+        assert_eq!(ask(&mut bba, &v, 10.0, 3), 3);
+        // From 4.3: the next rung down (2.85) is above the map: the lowest rung above
+        // 2.3, 2.85.
+        assert_eq!(ask(&mut bba, &v, 10.0, 5), 4);
+        // B = 6: map 0.7; from 4.3 down to the lowest rung above it, 0.75.
+        assert_eq!(ask(&mut bba, &v, 6.0, 5), 1);
+    }
+
+    /// V = 14 / (ln(4.3/0.3) + 5) = 1.82705. Rung 0 ↔ 1 switch at
+    /// V (5 - 0.3 ln 2.5 / 0.45) = 8.02 chunks (32.1 s); 1 ↔ 2 at 9.38 chunks
+    /// (37.5 s); at 14 chunks (56 s) the top rung's score reaches 0.
+    #[test]
+    fn bola_basic_decisions_at_given_buffers() {
+        let v = video();
+        let mut bola = BolaBasic::default();
+        assert_eq!(ask(&mut bola, &v, 0.0, 0), 0);
+        assert_eq!(ask(&mut bola, &v, 32.0, 0), 0);
+        assert_eq!(ask(&mut bola, &v, 32.2, 0), 1);
+        assert_eq!(ask(&mut bola, &v, 37.4, 0), 1);
+        assert_eq!(ask(&mut bola, &v, 37.6, 0), 2);
+        assert_eq!(ask(&mut bola, &v, 56.0, 0), 5);
+    }
+
+    /// Harmonic mean of 1 and 4 Mbit/s is 1.6: the highest rung under it, 1.2.
+    #[test]
+    fn throughput_rule_uses_the_harmonic_mean() {
+        let v = video();
+        let history = [
+            ChunkRecord {
+                bytes: 125_000,
+                download_s: 1.0,
+                ..after(0)
+            },
+            ChunkRecord {
+                bytes: 500_000,
+                download_s: 1.0,
+                ..after(0)
+            },
+        ];
+        let obs = Observation {
+            chunk: 2,
+            buffer_s: 0.0,
+            history: &history,
+            video: &v,
+        };
+        assert_eq!(ThroughputRule.choose(&obs), 2);
+    }
+}
