@@ -100,7 +100,8 @@ pub struct TestPort {
     /// The media clock. Its position advances at `rate_milli / 1000` while it runs;
     /// it runs when the rate is above 0, `media_set_position` was called since the
     /// last decoder open or flush, and no open decoder is starved (it holds nothing
-    /// whose interval reaches past the position and has not had end of stream). After
+    /// whose interval reaches past the position and has not had end of stream; when
+    /// that stops the clock, each starved decoder reports `Underflow`). After
     /// a stop it restarts by itself once every decoder has a picture at or after the
     /// position decoded: that is how a rebuffer looks to the player.
     pub clock: MediaClockInfo,
@@ -341,6 +342,18 @@ impl TestPort {
             let ready = was || self.decoders.values().all(|d| d.ready(position));
             let running = self.clock.rate_milli > 0 && self.position_set && fed && ready;
             self.clock.running = u32::from(running);
+            if was && !running && !fed {
+                // The clock stalled for want of data: tell the player which decoder ran
+                // dry.
+                for (id, d) in &self.decoders {
+                    if d.starved(position) {
+                        self.events.push_back(HostEvent::Decoder(DecoderEvent {
+                            handle: *id,
+                            what: DecoderEventKind::Underflow,
+                        }));
+                    }
+                }
+            }
             if running == was {
                 break;
             }

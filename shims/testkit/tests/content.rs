@@ -6,7 +6,7 @@
 
 use wasp_core::abi::fetch::{FetchRequest, FetchState};
 use wasp_core::Port;
-use wasp_engine::codec::parse_avcc;
+use wasp_engine::codec::{parse_avcc, rfc6381_codec_string};
 use wasp_engine::hls::{MasterPlaylist, MediaPlaylist, MediaType};
 use wasp_engine::media::{AccessUnit, Codec, Demuxer, Event, TrackInfo};
 use wasp_engine::mp4::FragmentDemuxer;
@@ -155,6 +155,9 @@ fn every_segment_demuxes_into_its_frames_with_their_times_and_keyframes() {
                 (track.codec, track.width, track.height, track.timescale),
                 (Codec::H264, width, height, 90_000)
             );
+            // The engine derives the same CODECS from the stream as the playlist says.
+            let codecs = stream.codecs(v);
+            assert!(codecs.starts_with(&rfc6381_codec_string(track)), "{codecs}");
             let avcc = parse_avcc(&track.config).unwrap();
             assert_eq!(
                 (avcc.width, avcc.height, avcc.profile),

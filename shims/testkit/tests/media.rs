@@ -115,6 +115,15 @@ fn the_clock_stalls_when_a_decoder_starves_and_resumes_when_data_arrives() {
         i64::MAX,
         "nothing moves while starved"
     );
+    let underflows: Vec<_> = port
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            HostEvent::Decoder(d) if d.what == DecoderEventKind::Underflow => Some(d.handle),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(underflows, [id], "one underflow, when the clock stalled");
     // Data arrives: decoded in 1 ms, presented, and the clock runs again.
     feed(&mut port, id, 10..12);
     assert_eq!(port.media_clock().running, 0);
