@@ -1,0 +1,40 @@
+//! The reference rasteriser of the wasp graphics plane.
+//!
+//! A player module draws its UI as draw lists (`gfx_draw`, [`wasp_abi::gfx`]) onto a
+//! graphics plane that the device shows over the video plane. The draw list's meaning
+//! is exact, and this crate is that meaning in code: a software port renders with it
+//! and so shows the same pixels as every other port; a port that draws with its own
+//! hardware is compared against it. `docs/raster.md` states every rule for such ports.
+//!
+//! Layers, top to bottom:
+//!
+//! * [`render`] / [`render_list`]: a draw list executed in order on a [`Canvas`],
+//!   images looked up through [`Images`];
+//! * [`Canvas`]: the plane (RGBA8888 premultiplied) with its clip, and one method per
+//!   command ([`Canvas::clear`], [`Canvas::fill_rect`], [`Canvas::draw_image`],
+//!   [`Canvas::draw_glyphs`], [`Canvas::set_clip`], [`Canvas::reset_clip`]);
+//! * the arithmetic: [`source_index`] (nearest-neighbour sampling), [`tint`],
+//!   [`blend`], [`div255`];
+//! * [`compose`]: the display picture, I420 video ([`yuv_to_rgb`], BT.709) under the
+//!   plane.
+//!
+//! Promise: once a [`Canvas`] is built, no input makes any function here panic, and
+//! each command's work is bounded by the pixels of its clipped destination.
+//! Integer-only and `no_std` without allocation, so every target computes the same
+//! bytes.
+#![no_std]
+#![deny(unsafe_code)]
+
+mod canvas;
+mod compose;
+mod draw;
+mod image;
+mod pixel;
+mod sample;
+
+pub use canvas::{Canvas, CanvasError};
+pub use compose::{compose, yuv_to_rgb, ComposeError, OutputFormat, VideoFrame};
+pub use draw::{render, render_list};
+pub use image::{Image, Images};
+pub use pixel::{blend, div255, mul, rgb565, tint, Pixel};
+pub use sample::source_index;
