@@ -32,7 +32,7 @@ impl HlsLive {
     pub fn new(stream: HlsVod, base_url: &str, window: u64, start_us: i64) -> Self {
         let mut stream = stream;
         // Long enough to never end: 2^40 µs is twelve days.
-        stream.duration_us = 1 << 40;
+        stream.duration_us = super::MAX_DURATION_US;
         let grace_us = stream.segment_us;
         Self {
             stream,

@@ -104,6 +104,13 @@ pub struct Rung {
     pub height: u32,
 }
 
+/// Most frames in one segment.
+const MAX_SEGMENT_FRAMES: u64 = 1 << 16;
+/// Longest stream (twelve days; live streams use this).
+const MAX_DURATION_US: i64 = 1 << 40;
+/// Largest segment: `mdat` sizes are 32-bit here.
+const MAX_SEGMENT_BYTES: u64 = u32::MAX as u64 - 1024;
+
 /// Smallest payload of one sample: a 4-byte length, a NAL header, filler.
 const MIN_SAMPLE: u64 = 8;
 /// A keyframe weighs this many inter frames when a segment's bytes are shared out.
@@ -203,6 +210,23 @@ impl HlsVod {
         let timeline = self.timeline();
         if timeline.frames_per_segment == 0 || timeline.total_frames == 0 {
             return Err(invalid("a segment or the stream holds no frame"));
+        }
+        // What the engine's fragment parser accepts per `trun`, and a timeline that
+        // 64-bit decode times hold with room to spare.
+        if timeline.frames_per_segment > MAX_SEGMENT_FRAMES {
+            return Err(invalid("more than 2^16 frames per segment"));
+        }
+        if self.duration_us > MAX_DURATION_US {
+            return Err(invalid("longer than 2^40 µs"));
+        }
+        if self
+            .sizes
+            .iter()
+            .flatten()
+            .flatten()
+            .any(|&s| s > MAX_SEGMENT_BYTES)
+        {
+            return Err(invalid("a segment of 4 GiB or more"));
         }
         if let Some(sizes) = &self.sizes {
             let count = usize::try_from(count).unwrap_or(usize::MAX).max(1);
@@ -343,6 +367,9 @@ impl HlsVod {
     /// # Errors
     /// [`ContentError::TooSmall`] when its size cannot hold its samples.
     pub fn segment(&self, v: Option<usize>, n: u64) -> Result<Segment, ContentError> {
+        if self.timeline().frames_per_segment > MAX_SEGMENT_FRAMES {
+            return Err(invalid("more than 2^16 frames per segment"));
+        }
         let (first, count) = self.segment_frames(n);
         let (audio_first, audio_count) = self.audio_frames(n);
         let audio_run = |payload: u64| -> Option<Run> {
@@ -368,6 +395,9 @@ impl HlsVod {
             return Ok(Segment::new(sequence, &[run], self.seed));
         };
         let size = self.segment_size(v, n);
+        if size > MAX_SEGMENT_BYTES {
+            return Err(invalid("a segment of 4 GiB or more"));
+        }
         let muxed = self.audio == Audio::Muxed;
         let mut counts = vec![count as usize];
         if muxed {
@@ -669,6 +699,38 @@ mod tests {
         assert_eq!(sizes.iter().map(|&s| u64::from(s)).sum::<u64>(), 1_000);
         assert_eq!(sizes, [712, 96, 96, 96]);
         assert_eq!(split(31, &[1, 1, 1, 1]), None);
+    }
+
+    #[test]
+    fn impossible_streams_are_refused() {
+        let ok = HlsVod::new(&[(1_000_000, 640, 360)], 4_000_000, 8_000_000);
+        assert_eq!(ok.validate(), Ok(()));
+        let cases = [
+            HlsVod::new(&[], 4_000_000, 8_000_000),
+            HlsVod::new(&[(1_000_000, 641, 360)], 4_000_000, 8_000_000),
+            ok.clone().frame_rate(0),
+            HlsVod::new(&[(1_000_000, 640, 360)], 0, 8_000_000),
+            HlsVod::new(&[(1_000_000, 640, 360)], i64::MAX, i64::MAX),
+            ok.clone().segment_sizes(vec![vec![100_000]]),
+            ok.clone().segment_sizes(vec![vec![1 << 33, 1 << 33]]),
+        ];
+        for stream in cases {
+            assert!(
+                matches!(stream.validate(), Err(ContentError::Invalid(_))),
+                "{stream:?}"
+            );
+        }
+        let huge = HlsVod::new(&[(1_000_000, 640, 360)], i64::MAX, i64::MAX);
+        assert!(huge.segment(Some(0), 0).is_err());
+        let starved = HlsVod::new(&[(1_000, 640, 360)], 4_000_000, 8_000_000);
+        assert!(matches!(
+            starved.segment(Some(0), 1),
+            Err(ContentError::TooSmall {
+                variant: 0,
+                segment: 1,
+                size: 500
+            })
+        ));
     }
 
     #[test]
