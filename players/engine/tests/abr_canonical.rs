@@ -123,7 +123,9 @@ fn parameters(c: &AbrConfig) -> Vec<(&'static str, String, &'static str)> {
         ("default_estimate_bps", format!("{} bit/s", c.default_estimate_bps), "estimate before any sample (Shaka's default): starts low enough for 3G, not the worst rung on broadband"),
         ("safety_factor", format!("{}", c.safety_factor), "share of the estimate a throughput choice may use (dash.js bandwidthSafetyFactor)"),
         ("startup_min_samples", format!("{}", c.startup_min_samples), "start-up (throughput rule) lasts until this many samples exist"),
-        ("startup_buffer_segments", format!("{}", c.startup_buffer_segments), "... and until this many segments are buffered (dash.js BOLA-E: segment / REBUFFER_SAFETY_FACTOR)"),
+        ("startup_buffer_segments", format!("{}", c.startup_buffer_segments), "... and until this many segments are buffered (dash.js BOLA-E: segment / REBUFFER_SAFETY_FACTOR), if more than steady_on_buffer_us"),
+        ("steady_on_buffer_us", s(c.steady_on_buffer_us), "BOLA takes over from the throughput rule above this buffer (dash.js DYNAMIC: stableBufferTime); a live stream near the edge stays on throughput"),
+        ("steady_off_buffer_us", s(c.steady_off_buffer_us), "... and hands back below this (dash.js DYNAMIC: half the switch-on level, hysteresis)"),
         ("bola_min_buffer_us", s(c.bola_min_buffer_us), "BOLA picks the lowest rung at or below it (dash.js MINIMUM_BUFFER_S)"),
         ("bola_buffer_per_rung_us", s(c.bola_buffer_per_rung_us), "BOLA's target grows by this per rung (dash.js MINIMUM_BUFFER_PER_BITRATE_LEVEL_S)"),
         ("bola_target_buffer_us", s(c.bola_target_buffer_us), "BOLA's target (top rung) is at least this: max(12, 10 + 2 x rungs) = 22 s on six rungs (dash.js stableBufferTime)"),
@@ -183,8 +185,10 @@ gives a per-segment figure that compares across sessions of different lengths.
 
 The algorithms:
 
-* **wasp (BOLA-E)**: dual-EWMA throughput at start-up, BOLA-E in steady state with
-  the BOLA-O switch-up guard and the rebuffer-safety cap (parameters below).
+* **wasp (BOLA-E)**: dual-EWMA throughput at start-up and whenever the buffer is
+  low (under 12 s until BOLA has taken over, under 6 s after: dash.js's DYNAMIC
+  hysteresis), BOLA-E in steady state with the BOLA-O switch-up guard and the
+  rebuffer-safety cap (parameters below).
 * **throughput (harmonic 5)**: the plain throughput-only rule: the highest rung at
   or under the harmonic mean of the last five chunks' throughput.
 * **BBA-0** (Huang et al., SIGCOMM 2014): reservoir 5 s, cushion 10 s (the paper's
@@ -484,19 +488,16 @@ fn run(abr: &mut Abr, n: usize) -> Vec<usize> {
 }
 
 /// Start-up with no sample uses the 1 Mbit/s default: 0.9 Mbit/s affords 0.75 on the
-/// canonical ladder; with a 2 Mbit/s measurement (1.8 usable) 1.2 Mbit/s; steady
-/// state only once two samples and two segments of buffer exist.
+/// canonical ladder; with a 2 Mbit/s measurement (1.8 usable) 1.2 Mbit/s. Steady
+/// state (BOLA) only once two samples and 12 s of buffer exist, and it ends below
+/// 6 s (dash.js DYNAMIC's hysteresis).
 #[test]
 fn start_up_follows_the_estimate_then_hands_over_to_bola() {
     let ladder: Vec<Rung> = [300, 750, 1200, 1850, 2850, 4300]
         .map(|k| Rung::new(k * 1000, 0, 0))
         .to_vec();
     let mut abr = Abr::new(AbrConfig::default());
-    assert_eq!(
-        abr.select(0, SEGMENT_US),
-        0,
-        "no ladder yet... then it is set"
-    );
+    assert_eq!(abr.select(0, SEGMENT_US), 0, "no ladder yet");
     abr.set_ladder(&ladder);
     assert_eq!(abr.estimate_bps(), None);
     assert_eq!(abr.current(), None);
@@ -509,20 +510,23 @@ fn start_up_follows_the_estimate_then_hands_over_to_bola() {
     assert_eq!(abr.select(20_000_000, SEGMENT_US), 2);
     assert!(!abr.is_steady(), "one sample is not enough");
     abr.record_download(1_000_000, 4_000_000);
-    assert_eq!(abr.select(7_999_999, SEGMENT_US), 2);
-    assert!(!abr.is_steady(), "under two segments of buffer");
-    // Steady at 8 s: the placeholder keeps the start-up choice (1.2 Mbit/s) instead
-    // of BOLA's lowest rung for a real 8 s buffer.
-    assert_eq!(abr.select(8_000_000, SEGMENT_US), 2);
+    assert_eq!(abr.select(11_999_999, SEGMENT_US), 2);
+    assert!(!abr.is_steady(), "under 12 s of buffer");
+    // Steady at 12 s: the placeholder keeps the start-up choice (1.2 Mbit/s) where
+    // BOLA alone would pick 0.75 Mbit/s for a real 12 s buffer.
+    assert_eq!(abr.select(12_000_000, SEGMENT_US), 2);
     assert!(abr.is_steady());
-    assert_eq!(abr.select(8_000_000, SEGMENT_US), 2);
+    assert_eq!(abr.select(12_000_000, SEGMENT_US), 2);
     // BOLA-O: a full buffer does not lift it above the 2 Mbit/s the network carries.
     assert_eq!(abr.select(40_000_000, SEGMENT_US), 3);
     assert_eq!(abr.select(40_000_000, SEGMENT_US), 3);
-    // The rebuffer-safety cap: with 1 s buffered, at most 0.5 × 2 × 1/4 = 0.25
-    // Mbit/s is safe, so the lowest rung; a stall also drops the placeholder.
-    assert_eq!(abr.select(1_000_000, SEGMENT_US), 0);
-    assert_eq!(abr.select(0, SEGMENT_US), 0);
+    // BOLA on a draining buffer (the placeholder was spent at 40 s): 8 s is under
+    // BOLA's 10 s minimum, so the lowest rung.
+    assert_eq!(abr.select(8_000_000, SEGMENT_US), 0);
+    assert!(abr.is_steady());
+    // Under 6 s the throughput rule takes over again (1.8 Mbit/s usable: 1.2).
+    assert_eq!(abr.select(5_999_999, SEGMENT_US), 2);
+    assert!(!abr.is_steady());
 }
 
 /// (e) Capability filtering: an unplayable rung is never selected, whatever the
@@ -664,4 +668,47 @@ fn abandonment_fires_when_a_lower_rung_would_arrive_in_time() {
         abr.abandon(2, 100_000, 2_000_000, 1_000_000, 6_000_000),
         None
     );
+}
+
+/// The playback loop re-sends the ladder before every choice: the same rungs (only
+/// `playable` changing) keep the controller's state, so choices are those of a
+/// controller told once; a different ladder restarts start-up.
+#[test]
+fn resending_the_same_ladder_keeps_state() {
+    let ladder: Vec<Rung> = [300, 750, 1200, 1850, 2850, 4300]
+        .map(|k| Rung::new(k * 1000, 0, 0))
+        .to_vec();
+    let mut once = Abr::new(AbrConfig::default());
+    let mut every = Abr::new(AbrConfig::default());
+    once.set_ladder(&ladder);
+    let buffers = [
+        0, 3, 6, 9, 12, 15, 20, 26, 30, 24, 18, 12, 6, 2, 0, 4, 9, 16, 25, 40,
+    ];
+    let rates = [2, 2, 3, 3, 3, 5, 5, 5, 1, 1, 1, 1, 1, 1, 2, 2, 4, 4, 8, 8];
+    let mut picks = Vec::new();
+    for (buffer_s, mbps) in buffers.into_iter().zip(rates) {
+        // A 4 s download at `mbps`.
+        once.record_download(mbps * 500_000, 4_000_000);
+        every.record_download(mbps * 500_000, 4_000_000);
+        every.set_ladder(&ladder);
+        let a = once.select(buffer_s * 1_000_000, SEGMENT_US);
+        let b = every.select(buffer_s * 1_000_000, SEGMENT_US);
+        assert_eq!((a, once.is_steady()), (b, every.is_steady()));
+        picks.push(a);
+    }
+    // BOLA ran (steady state) and the choices moved both ways.
+    assert!(once.is_steady());
+    assert!(picks.windows(2).any(|w| w[1] > w[0]) && picks.windows(2).any(|w| w[1] < w[0]));
+    // Excluding the top rung is an update: still steady, never the top.
+    let mut without_top = ladder.clone();
+    without_top[5].playable = false;
+    every.set_ladder(&without_top);
+    assert!(every.is_steady());
+    assert_eq!(every.current(), Some(*picks.last().unwrap()));
+    assert!((0..5).all(|_| every.select(40_000_000, SEGMENT_US) < 5));
+    // A different ladder starts over (the estimate stays).
+    every.set_ladder(&ladder[..4]);
+    assert!(!every.is_steady());
+    assert_eq!(every.current(), None);
+    assert!(every.estimate_bps().is_some());
 }

@@ -36,8 +36,20 @@ pub struct AbrConfig {
     /// Start-up also lasts while the buffer holds less than this many segments: 2.
     /// dash.js (BOLA-E) enters steady state above `segment duration /
     /// REBUFFER_SAFETY_FACTOR` = two segments, "only if we have enough buffer not to
-    /// trigger a quality drop".
+    /// trigger a quality drop". It matters for segments over 6 s; shorter ones are
+    /// covered by [`steady_on_buffer_us`](Self::steady_on_buffer_us).
     pub startup_buffer_segments: u32,
+    /// Steady state (BOLA) also needs at least this much buffer: 12 s (dash.js
+    /// `ABR_STRATEGY_DYNAMIC` switches to BOLA above `stableBufferTime`, 12 s). Below
+    /// it BOLA's thresholds (10 s minimum, 22 s target) would hold the lowest rungs
+    /// while a throughput estimate knows better; a live stream held a few segments
+    /// from the edge never has a larger buffer, and stays on the throughput rule.
+    pub steady_on_buffer_us: i64,
+    /// Steady state ends when the buffer falls below this: 6 s (dash.js DYNAMIC's
+    /// switch-off threshold, half the switch-on one: the hysteresis keeps the two
+    /// rules from alternating). The throughput rule then chooses until the buffer is
+    /// back above [`steady_on_buffer_us`](Self::steady_on_buffer_us).
+    pub steady_off_buffer_us: i64,
     /// BOLA's minimum buffer: 10 s. At or below it (placeholder included) BOLA picks
     /// the lowest allowed rung (dash.js `MINIMUM_BUFFER_S`; Spiteri et al., "From
     /// Theory to Practice: Improving Bitrate Adaptation in the DASH Reference Player",
@@ -94,6 +106,8 @@ impl Default for AbrConfig {
             safety_factor: 0.9,
             startup_min_samples: 2,
             startup_buffer_segments: 2,
+            steady_on_buffer_us: 12_000_000,
+            steady_off_buffer_us: 6_000_000,
             bola_min_buffer_us: 10_000_000,
             bola_buffer_per_rung_us: 2_000_000,
             bola_target_buffer_us: 12_000_000,

@@ -58,10 +58,30 @@ impl Abr {
 
     /// Replaces the ladder. Rungs should come sorted by ascending bitrate; they are
     /// sorted here anyway (stably), and returned indices still name entries of
-    /// `rungs`. The throughput estimate and dropped-frames bans are kept; the last
-    /// choice is forgotten and start-up runs again (it ends at once when the buffer is
-    /// already full enough).
+    /// `rungs`.
+    ///
+    /// The same ladder again, with only `playable` flags changed (a variant excluded
+    /// after failures, or back), is an update: all state is kept, so the playback loop
+    /// may call this before every [`select`](Self::select). A different ladder keeps
+    /// the throughput estimate and dropped-frames bans, but forgets the last choice
+    /// and runs start-up again (it ends at once when the buffer is already full
+    /// enough).
     pub fn set_ladder(&mut self, rungs: &[Rung]) {
+        let same = rungs.len() == self.order.len()
+            && self.order.iter().zip(&self.ladder).all(|(&i, old)| {
+                rungs.get(i).is_some_and(|new| {
+                    (new.bitrate_bps, new.width, new.height)
+                        == (old.bitrate_bps, old.width, old.height)
+                })
+            });
+        if same {
+            for (&i, old) in self.order.iter().zip(self.ladder.iter_mut()) {
+                if let Some(new) = rungs.get(i) {
+                    old.playable = new.playable;
+                }
+            }
+            return;
+        }
         let mut order: Vec<usize> = (0..rungs.len()).collect();
         order.sort_by_key(|&i| rungs.get(i).map_or(0, |r| r.bitrate_bps));
         self.ladder = order
@@ -210,10 +230,17 @@ impl Abr {
             .max(min_s + per_rung_s * rates.len() as f64);
         let bola = Bola::new(&rates, min_s, target_s);
 
+        if self.steady && buffer_us < self.config.steady_off_buffer_us {
+            // Too little buffer for BOLA to mean anything: back to the throughput
+            // rule (dash.js DYNAMIC), without the placeholder.
+            self.steady = false;
+            self.placeholder_s = 0.0;
+        }
         let q = if !self.steady {
             let enough_samples = self.estimator.samples() >= self.config.startup_min_samples;
-            let startup_buffer_us =
-                segment_us.saturating_mul(i64::from(self.config.startup_buffer_segments));
+            let startup_buffer_us = segment_us
+                .saturating_mul(i64::from(self.config.startup_buffer_segments))
+                .max(self.config.steady_on_buffer_us);
             if enough_samples && buffer_us >= startup_buffer_us {
                 // BOLA-E: a placeholder makes BOLA's first steady choice the one
                 // throughput made, instead of the lowest rung a small real buffer gives
@@ -327,5 +354,78 @@ impl Abr {
                 bits / rate < buffer_s
             })
             .and_then(|p| self.order.get(p).copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canonical() -> Abr {
+        let ladder: Vec<Rung> = [300, 750, 1200, 1850, 2850, 4300]
+            .iter()
+            .map(|k| Rung::new(k * 1000, 0, 0))
+            .collect();
+        let mut abr = Abr::new(AbrConfig::default());
+        abr.set_ladder(&ladder);
+        abr.record_download(1_000_000, 4_000_000); // 2 Mbit/s, twice
+        abr.record_download(1_000_000, 4_000_000);
+        abr
+    }
+
+    /// In steady state with a large placeholder BOLA wants the top rung, and the
+    /// last choice was the top, so BOLA-O does not apply; with 6.5 s buffered and a
+    /// 2 Mbit/s estimate the rebuffer-safety cap allows 0.5 × 2 × 6.5 / 4 = 1.625
+    /// Mbit/s: 1.2 Mbit/s.
+    #[test]
+    fn rebuffer_safety_caps_a_high_bola_choice_at_a_low_buffer() {
+        let mut abr = canonical();
+        abr.steady = true;
+        abr.placeholder_s = 30.0;
+        abr.current = Some(5);
+        assert_eq!(abr.select(6_500_000, 4_000_000), 2);
+        // With 20 s real buffer the cap is 5 Mbit/s: the top rung.
+        abr.placeholder_s = 30.0;
+        abr.current = Some(5);
+        assert_eq!(abr.select(20_000_000, 4_000_000), 5);
+    }
+
+    /// BOLA-O: from 1.2 Mbit/s, BOLA's wish for the top rung is cut to what the
+    /// 2 Mbit/s estimate sustains (1.85); from 2.85 it is not lowered below 2.85.
+    #[test]
+    fn switching_up_stops_at_the_sustainable_rung() {
+        let mut abr = canonical();
+        abr.steady = true;
+        abr.placeholder_s = 30.0;
+        abr.current = Some(2);
+        assert_eq!(abr.select(30_000_000, 4_000_000), 3);
+        abr.placeholder_s = 30.0;
+        abr.current = Some(4);
+        assert_eq!(abr.select(30_000_000, 4_000_000), 4);
+    }
+
+    /// The placeholder is spent where BOLA would have waited: at an effective level
+    /// above the chosen rung's zero-score level `V_p (u_q + g_p)`.
+    #[test]
+    fn the_placeholder_drains_above_the_chosen_rungs_level() {
+        let mut abr = canonical();
+        abr.steady = true;
+        abr.placeholder_s = 5.0;
+        abr.current = Some(5);
+        // Effective 45 s; the top rung's zero-score level is V_p (u_5 + g_p) =
+        // 4.506894 × (3.662588 + 2.218823) = 26.507 s: the whole placeholder goes.
+        assert_eq!(abr.select(40_000_000, 4_000_000), 5);
+        assert_eq!(abr.placeholder_s, 0.0);
+        // Effective 25 s is under 26.507 s: nothing drains.
+        abr.placeholder_s = 5.0;
+        assert_eq!(abr.select(20_000_000, 4_000_000), 5);
+        assert_eq!(abr.placeholder_s, 5.0);
+        // Effective 29 s: 2.493 s drains, 2.507 s is left.
+        assert_eq!(abr.select(24_000_000, 4_000_000), 5);
+        assert!(
+            (abr.placeholder_s - 2.507).abs() < 0.001,
+            "{}",
+            abr.placeholder_s
+        );
     }
 }

@@ -7,10 +7,13 @@
 //!    decoder caps and display size allow it: capability filtering is the caller's
 //!    verdict, recorded in [`Rung::playable`]), under the manual cap
 //!    ([`Abr::set_cap`]), and not banned by the dropped-frames rule.
-//! 2. **Throughput at start-up.** Two moving averages of the measured throughput
-//!    (fast and slow half-lives, weighted by download time; the smaller is the
-//!    estimate) choose the highest rung under a safety fraction of the estimate,
-//!    until enough samples and enough buffer exist.
+//! 2. **Throughput at start-up and on a low buffer.** Two moving averages of the
+//!    measured throughput (fast and slow half-lives, weighted by download time; the
+//!    smaller is the estimate) choose the highest rung under a safety fraction of the
+//!    estimate, until enough samples and enough buffer exist (12 s), and again when
+//!    the buffer falls under 6 s (dash.js's DYNAMIC strategy and its hysteresis). A
+//!    live stream held near its edge has a small buffer all along and stays here:
+//!    BOLA's thresholds assume room to fill.
 //! 3. **BOLA in steady state** (Spiteri et al., INFOCOM 2016), in its BOLA-E form from
 //!    the DASH reference player: a placeholder buffer carries the start-up choice over
 //!    into BOLA without a quality drop, switching up never goes above what the

@@ -7,12 +7,12 @@ use super::{harmonic_bps, Algorithm, Observation};
 use crate::abr::{Abr, AbrConfig, Rung};
 
 /// wasp's controller, fed exactly as the playback loop feeds it: after each chunk
-/// `record_download(bytes, request-to-last-byte µs)`, then `select(buffer µs,
-/// chunk duration µs)`.
+/// `record_download(bytes, request-to-last-byte µs)`, then `set_ladder` (the loop
+/// re-sends the ladder before each choice, with current exclusions) and
+/// `select(buffer µs, chunk duration µs)`.
 #[derive(Clone, Debug)]
 pub struct WaspAbr {
     abr: Abr,
-    ladder_set: bool,
 }
 
 impl WaspAbr {
@@ -20,7 +20,6 @@ impl WaspAbr {
     pub fn new(config: AbrConfig) -> Self {
         Self {
             abr: Abr::new(config),
-            ladder_set: false,
         }
     }
 
@@ -41,20 +40,17 @@ impl Algorithm for WaspAbr {
     }
 
     fn choose(&mut self, obs: &Observation<'_>) -> usize {
-        if !self.ladder_set {
-            let ladder: Vec<Rung> = obs
-                .video
-                .bitrates_bps()
-                .iter()
-                .map(|&b| Rung::new(b, 0, 0))
-                .collect();
-            self.abr.set_ladder(&ladder);
-            self.ladder_set = true;
-        }
         if let Some(last) = obs.history.last() {
             self.abr
                 .record_download(last.bytes, micros(last.download_s));
         }
+        let ladder: Vec<Rung> = obs
+            .video
+            .bitrates_bps()
+            .iter()
+            .map(|&b| Rung::new(b, 0, 0))
+            .collect();
+        self.abr.set_ladder(&ladder);
         self.abr
             .select(micros(obs.buffer_s), micros(obs.video.chunk_s()))
     }
