@@ -9,6 +9,7 @@
 //! is for speed (a 10-minute session in well under a second) and for tests that step
 //! through a session.
 
+pub mod bench;
 pub mod platform;
 pub mod session;
 

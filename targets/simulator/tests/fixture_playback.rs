@@ -145,7 +145,7 @@ fn hls_ts_plays_to_the_end_and_every_unit_equals_ffmpeg() {
     for (kind, index) in [(TrackKind::Video, 0), (TrackKind::Audio, 1)] {
         let got = units(&session, kind);
         let mut at = 0;
-        let mut previous_end = None;
+        let mut previous_end: Option<i64> = None;
         for file in ["hls-ts_v0_000.ts.framemd5", "hls-ts_v0_001.ts.framemd5"] {
             let want: Vec<_> = golden(file).into_iter().filter(|g| g.0 == index).collect();
             let segment = &got[at..at + want.len()];

@@ -13,6 +13,17 @@ pub enum SeekMode {
     Keyframe,
 }
 
+/// Which rule picks the variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbrRule {
+    /// The shipped controller ([`crate::abr::Abr`]): throughput at start-up, BOLA-E in
+    /// steady state, abandonment, dropped frames.
+    Adaptive,
+    /// The plain rate rule, for comparison: the highest variant under the safety
+    /// share of the same throughput estimate, no buffer control, no abandonment.
+    ThroughputOnly,
+}
+
 /// Retries of one kind of request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -76,6 +87,8 @@ pub struct PlayerConfig {
     pub max_init_bytes: usize,
     /// The adaptive-bitrate controller.
     pub abr: AbrConfig,
+    /// Which rule picks the variant.
+    pub abr_rule: AbrRule,
 }
 
 impl Default for PlayerConfig {
@@ -109,6 +122,7 @@ impl Default for PlayerConfig {
             max_playlist_bytes: 4 << 20,
             max_init_bytes: 256 << 10,
             abr: AbrConfig::default(),
+            abr_rule: AbrRule::Adaptive,
         }
     }
 }

@@ -43,7 +43,7 @@ use crate::abr::Abr;
 use crate::media::TrackInfo;
 use crate::platform::{DecoderId, Platform};
 pub use command::Command;
-pub use config::{PlayerConfig, RetryPolicy, SeekMode};
+pub use config::{AbrRule, PlayerConfig, RetryPolicy, SeekMode};
 use loader::{Backoff, Request};
 pub use qoe::Qoe;
 use stream::Stream;

@@ -4,9 +4,9 @@
 //! The score is the linear QoE of the ABR literature (Yin et al., "A Control-Theoretic
 //! Approach for Dynamic Adaptive Video Streaming over HTTP", SIGCOMM 2015), per
 //! segment played: `sum R_n - 4.3 * rebuffer_s - sum |R_(n+1) - R_n|`, R in Mbit/s
-//! (`docs/qoe.md`). Start-up delay is reported apart and not counted as rebuffering
-//! (the canonical benchmark counts it; the per-session figure keeps them separate so
-//! a slow start and a mid-stream stall can be told apart).
+//! (`docs/qoe.md`), with the start-up delay counted as stall as the literature does.
+//! The report keeps start-up and rebuffering apart, so a slow start and a mid-stream
+//! stall can be told apart.
 
 use alloc::string::String;
 use core::fmt::Write as _;
@@ -53,6 +53,8 @@ pub struct Qoe {
     pub errors_recovered: u32,
     /// Fatal errors.
     pub errors_fatal: u32,
+    /// Media segments fetched for playback (abandoned downloads not counted).
+    pub segments: u32,
     /// Sum of segment bitrates fetched for playback, Mbit/s (QoE utility).
     pub utility: f64,
     /// Sum of |bitrate change| between consecutive segments, Mbit/s.
@@ -67,6 +69,7 @@ impl Qoe {
     /// A segment at `bitrate_bps` was chosen for playback.
     pub(crate) fn segment(&mut self, bitrate_bps: u32) {
         let r = f64::from(bitrate_bps) / 1e6;
+        self.segments += 1;
         self.utility += r;
         if let Some(last) = self.last_segment_bps {
             let d = r - f64::from(last) / 1e6;
@@ -103,7 +106,8 @@ impl Qoe {
 
     /// The linear QoE score (see the module docs).
     pub fn score(&self) -> f64 {
-        self.utility - REBUFFER_PENALTY * (self.rebuffer_us as f64 / 1e6) - self.smoothness
+        let stalled = self.rebuffer_us + self.startup_us.unwrap_or(0);
+        self.utility - REBUFFER_PENALTY * (stalled as f64 / 1e6) - self.smoothness
     }
 
     /// The ABI snapshot.
@@ -168,8 +172,9 @@ mod tests {
         q.segment(1_000_000);
         q.segment(3_000_000);
         q.segment(2_000_000);
-        q.rebuffer_us = 500_000;
-        // 6 - 4.3 * 0.5 - (2 + 1) = 0.85
+        q.rebuffer_us = 300_000;
+        q.startup_us = Some(200_000);
+        // 6 - 4.3 * (0.3 + 0.2) - (2 + 1) = 0.85
         assert!((q.score() - 0.85).abs() < 1e-9);
         assert!(q.summary().ends_with("qoe=0.850"), "{}", q.summary());
     }

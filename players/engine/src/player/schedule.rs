@@ -13,7 +13,7 @@ use wasp_abi::player::{LogLevel, PlayerState, StateReason};
 use super::feed::SegmentRef;
 use super::loader::{Progress, Request, Sink};
 use super::stream::{micros, Buffered, SegmentJob, StreamKind, EPSILON_US};
-use super::Player;
+use super::{AbrRule, Player};
 use crate::platform::Platform;
 
 impl Player {
@@ -110,7 +110,33 @@ impl Player {
         }
     }
 
+    /// The plain rate rule: the highest playable variant whose bitrate fits the safety
+    /// share of the estimate (the lowest playable one when none does).
+    fn throughput_choice(&self) -> usize {
+        let Some(main) = self.main.as_ref() else {
+            return 0;
+        };
+        let config = self.abr.config();
+        let estimate = self
+            .abr
+            .estimate_bps()
+            .unwrap_or(config.default_estimate_bps) as f64;
+        let budget = estimate * config.safety_factor;
+        let now = self.now_cache;
+        let usable = |r: &&super::stream::Rendition| r.playable && r.excluded_until_us <= now;
+        let mut choice = main.renditions.iter().position(|r| usable(&r)).unwrap_or(0);
+        for (i, r) in main.renditions.iter().enumerate() {
+            if usable(&r) && f64::from(r.bandwidth) <= budget {
+                choice = i;
+            }
+        }
+        choice
+    }
+
     fn check_abandon<P: Platform>(&mut self, p: &mut P, now: i64) {
+        if self.config.abr_rule == AbrRule::ThroughputOnly {
+            return;
+        }
         let buffer = self.buffered_us();
         let Some(main) = self.main.as_mut() else {
             return;
@@ -234,9 +260,10 @@ impl Player {
                 .and_then(|r| r.playlist.as_ref())
                 .map_or(4_000_000, |pl| micros(pl.target_duration));
             self.set_ladder_at(now);
-            let choice = match self.forced_rung.take() {
-                Some(rung) => rung,
-                None => self.abr.select(buffer.max(0), segment_us),
+            let choice = match (self.forced_rung.take(), self.config.abr_rule) {
+                (Some(rung), _) => rung,
+                (None, AbrRule::Adaptive) => self.abr.select(buffer.max(0), segment_us),
+                (None, AbrRule::ThroughputOnly) => self.throughput_choice(),
             };
             let Some(main) = self.main.as_mut() else {
                 return;
