@@ -196,6 +196,7 @@ fn a_ten_minute_session_simulates_event_by_event() {
     let stream = HlsVod::new(&LADDER, 4 * S, 600 * S).audio(Audio::Muxed);
     let mut port = TestPort::new();
     port.keep_units = false;
+    port.keep_trace = false;
     port.presented_keep = 1_000;
     port.network.link.latency_us = 80_000;
     let trace = Trace::parse_mbps(include_str!("../fixtures/fcc_google_part5.log"), 0.95).unwrap();
@@ -239,6 +240,7 @@ fn a_ten_minute_session_simulates_event_by_event() {
     );
     assert_eq!(port.presented_total, 18_000 + 28_125);
     assert_eq!(port.presented.len(), 1_000);
+    assert!(port.trace.is_empty());
     assert_eq!(port.decoder_info(1).last_pts_us, 599_966_666);
     let video: Vec<i64> = port
         .presented

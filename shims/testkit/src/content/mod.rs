@@ -31,9 +31,10 @@
 pub mod avc;
 mod live;
 pub mod mp4;
+mod playlist;
+mod table;
 
 use std::fmt;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::net::Resource;
@@ -43,6 +44,7 @@ pub use live::HlsLive;
 use mp4::{
     Run, Segment, TrackConfig, AAC_FRAME, AUDIO_RATE, AUDIO_TRACK, VIDEO_TIMESCALE, VIDEO_TRACK,
 };
+pub use table::chunk_table;
 
 /// How the stream carries audio.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -437,121 +439,6 @@ impl HlsVod {
         ))
     }
 
-    /// Duration of segment `n` in seconds, as `EXTINF` writes it.
-    fn extinf(&self, v: Option<usize>, n: u64) -> String {
-        let micros = match v {
-            Some(_) => {
-                let (_, frames) = self.segment_frames(n);
-                u128::from(frames) * u128::from(self.frame_ticks()) * 1_000_000
-                    / u128::from(VIDEO_TIMESCALE)
-            }
-            None => {
-                let (_, frames) = self.audio_frames(n);
-                u128::from(frames) * u128::from(AAC_FRAME) * 1_000_000 / u128::from(AUDIO_RATE)
-            }
-        };
-        format!("{}.{:06}", micros / 1_000_000, micros % 1_000_000)
-    }
-
-    /// `EXT-X-TARGETDURATION`: the longest segment rounded to the nearest second
-    /// (RFC 8216 §4.3.3.1), at least 1.
-    fn target_duration(&self) -> u64 {
-        let (_, frames) = self.segment_frames(0);
-        let micros = u128::from(frames) * u128::from(self.frame_ticks()) * 1_000_000
-            / u128::from(VIDEO_TIMESCALE);
-        // Audio segments may hold one AAC frame (21.3 ms) more than the video interval.
-        let micros = micros + 21_334;
-        u64::try_from((micros + 500_000) / 1_000_000)
-            .unwrap_or(1)
-            .max(1)
-    }
-
-    /// Peak and average bits per second of variant `v`'s segments, over segments
-    /// `0..count`.
-    fn bandwidth(&self, v: usize, count: u64) -> (u64, u64) {
-        let (mut peak, mut bytes, mut ticks) = (0u128, 0u128, 0u128);
-        for n in 0..count {
-            let size = u128::from(self.segment_size(v, n));
-            let (_, frames) = self.segment_frames(n);
-            let t = u128::from(frames) * u128::from(self.frame_ticks());
-            if t > 0 {
-                peak = peak.max((size * 8 * u128::from(VIDEO_TIMESCALE)).div_ceil(t));
-            }
-            bytes += size;
-            ticks += t;
-        }
-        let average = if ticks > 0 {
-            (bytes * 8 * u128::from(VIDEO_TIMESCALE)).div_ceil(ticks)
-        } else {
-            0
-        };
-        let audio = match self.audio {
-            Audio::Rendition => u128::from(self.audio_bitrate_bps),
-            _ => 0,
-        };
-        (
-            u64::try_from(peak + audio).unwrap_or(u64::MAX),
-            u64::try_from(average + audio).unwrap_or(u64::MAX),
-        )
-    }
-
-    fn master_with(&self, count: u64) -> String {
-        let mut m = String::from("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
-        if self.audio == Audio::Rendition {
-            m.push_str(
-                "#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"Main\",LANGUAGE=\"en\",\
-                 DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"2\",URI=\"audio/index.m3u8\"\n",
-            );
-        }
-        for (v, r) in self.variants.iter().enumerate() {
-            let (peak, average) = self.bandwidth(v, count);
-            let _ = write!(
-                m,
-                "#EXT-X-STREAM-INF:BANDWIDTH={peak},AVERAGE-BANDWIDTH={average},\
-                 CODECS=\"{}\",RESOLUTION={}x{},FRAME-RATE={}.{:03}",
-                self.codecs(v),
-                r.width,
-                r.height,
-                self.framerate_milli / 1000,
-                self.framerate_milli % 1000
-            );
-            if self.audio == Audio::Rendition {
-                m.push_str(",AUDIO=\"audio\"");
-            }
-            let _ = writeln!(m, "\nv{v}/index.m3u8");
-        }
-        m
-    }
-
-    /// The master (multivariant) playlist.
-    pub fn master_playlist(&self) -> String {
-        self.master_with(self.segment_count())
-    }
-
-    /// A media playlist of segments `first..end`; `vod` closes it with ENDLIST.
-    fn media_with(&self, v: Option<usize>, first: u64, end: u64, vod: bool) -> String {
-        let mut m = format!(
-            "#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:{}\n#EXT-X-MEDIA-SEQUENCE:{first}\n",
-            self.target_duration()
-        );
-        if vod {
-            m.push_str("#EXT-X-PLAYLIST-TYPE:VOD\n");
-        }
-        m.push_str("#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-MAP:URI=\"init.mp4\"\n");
-        for n in first..end {
-            let _ = writeln!(m, "#EXTINF:{},\n{n}.m4s", self.extinf(v, n));
-        }
-        if vod {
-            m.push_str("#EXT-X-ENDLIST\n");
-        }
-        m
-    }
-
-    /// The media playlist of variant `v` (`None`: the audio rendition's).
-    pub fn media_playlist(&self, v: Option<usize>) -> String {
-        self.media_with(v, 0, self.segment_count(), true)
-    }
-
     /// The directory of variant `v` under `base` (`None`: the audio rendition's).
     pub fn dir(base: &str, v: Option<usize>) -> String {
         match v {
@@ -649,44 +536,6 @@ fn split(total: u64, weights: &[u64]) -> Option<Vec<u32>> {
         left -= 1;
     }
     sizes.into_iter().map(|s| u32::try_from(s).ok()).collect()
-}
-
-/// Reads the ABR literature's chunk-size table (`chunk,bytes_300kbps,...`: one row
-/// per chunk, one column per rung): returns each column's bitrate from its header
-/// (`bytes_<n>kbps`) and its sizes, per rung then per chunk.
-///
-/// # Errors
-/// [`ContentError::Invalid`] naming the line of a malformed header or row.
-pub fn chunk_table(csv: &str) -> Result<(Vec<u64>, Vec<Vec<u64>>), ContentError> {
-    let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
-    let header = lines.next().ok_or_else(|| invalid("empty table"))?;
-    let bitrates: Vec<u64> = header
-        .split(',')
-        .skip(1)
-        .map(|h| {
-            h.trim()
-                .strip_prefix("bytes_")
-                .and_then(|h| h.strip_suffix("kbps"))
-                .and_then(|k| k.parse::<u64>().ok())
-                .map(|k| k * 1000)
-                .ok_or_else(|| invalid(format!("line 1: column {h:?} is not bytes_<n>kbps")))
-        })
-        .collect::<Result<_, _>>()?;
-    let mut sizes = vec![Vec::new(); bitrates.len()];
-    for (i, line) in lines.enumerate() {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if fields.len() != bitrates.len() + 1 {
-            return Err(invalid(format!("line {}: {} fields", i + 2, fields.len())));
-        }
-        for (column, field) in sizes.iter_mut().zip(fields.iter().skip(1)) {
-            column.push(
-                field
-                    .parse()
-                    .map_err(|_| invalid(format!("line {}: {field:?} is not a size", i + 2)))?,
-            );
-        }
-    }
-    Ok((bitrates, sizes))
 }
 
 #[cfg(test)]
