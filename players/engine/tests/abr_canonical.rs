@@ -159,11 +159,13 @@ with `R_n` the bitrate of chunk `n` in Mbit/s, on the ladder 0.3, 0.75, 1.2, 1.8
 bitrate: a second of stall costs as much as a second of the best quality earns.
 Start-up delay counts as rebuffering.
 
-**wasp's own per-session score has the same form on the stream's own ladder**: `R_n`
-is the declared bitrate (Mbit/s) of the rung each played media segment came from,
-the penalty stays 4.3 per second of stall (start-up included), and the switch term
-sums `|R_(n+1) - R_n|` over consecutive segments. Dividing by the number of segments
-gives a per-segment figure that compares across sessions of different lengths.
+**wasp's own per-session score has the same form on the stream's own ladder**
+(`wasp_engine::player::Qoe::score`): `R_n` is the declared bitrate (Mbit/s) of the
+variant of each media segment fetched for playback (abandoned downloads do not
+count), the penalty stays 4.3 per second of stall, start-up included (from the load
+command to the first `Playing`), and the switch term sums `|R_(n+1) - R_n|` over
+consecutive segments. Dividing by the number of segments gives a per-segment figure
+that compares across sessions of different lengths.
 
 ## The benchmark rules
 
@@ -180,8 +182,9 @@ gives a per-segment figure that compares across sessions of different lengths.
   advances while it waits).
 * The first chunk is fetched at the lowest rung without asking the algorithm.
 * wasp's `Abr` is driven as the playback loop drives it: after each chunk
-  `record_download(bytes, request-to-last-byte us)`, then `select(buffer us,
-  4 s)`. Abandonment is not exercised: the reference rules have whole-chunk downloads.
+  `record_download(bytes, request-to-last-byte us)`, then `set_ladder` (re-sent
+  before every choice) and `select(buffer us, 4 s)`. Abandonment is not exercised:
+  the reference rules have whole-chunk downloads.
 
 The algorithms:
 
@@ -200,7 +203,6 @@ The algorithms:
 * **RobustMPC** (Yin et al., SIGCOMM 2015): harmonic mean of five chunks divided by
   1 + the largest relative error of the last five predictions, exhaustive 5-chunk
   look-ahead with the true chunk sizes.
-
 * **offline optimum (DP)**: the whole trace known in advance; dynamic programming
   over (chunk, rung, buffer rounded down to 0.5 s). After each chunk it keeps, per
   (rung, buffer cell), the exactly simulated player with the best QoE_lin so far,
@@ -208,6 +210,13 @@ The algorithms:
   Merging states by buffer cell makes it a feasible schedule, a lower bound on the
   true optimum: on HSDPA it gives 52.77 at 0.5 s, 52.90 at 0.25 s and 52.94 at
   0.1 s, so the quantisation costs well under 1%.
+
+In the tables, QoE_lin, rebuffer seconds (start-up included) and switches are per
+session (48 chunks), averaged over the set's traces; the bitrate is the mean over
+chunks. wasp trades a little bitrate for the fewest switches of the online rules
+and less rebuffering than the throughput rule; RobustMPC, which also plans with the
+true sizes of the next five chunks, earns more bitrate at the cost of more stalls
+and switches.
 ";
 
 fn render() -> String {
