@@ -113,8 +113,11 @@ impl Abr {
     /// The decoder's cumulative counters for the rung last returned by
     /// [`select`](Self::select). The caller resets its counters when the played rung
     /// changes; a counter going backwards is taken as such a reset and starts a new
-    /// window. Since the buffer delays a switch, a caller that knows which rung is on
-    /// screen should prefer [`record_frames_at`](Self::record_frames_at).
+    /// window from zero. When the rung changes but the counters did not restart, the
+    /// window starts from their current values, so the frames of the rung still on
+    /// screen are not held against the new one. Since the buffer delays a switch, a
+    /// caller that knows which rung is on screen should prefer
+    /// [`record_frames_at`](Self::record_frames_at).
     pub fn record_frames(&mut self, decoded: u32, dropped: u32) {
         if let Some(pos) = self.current {
             self.record_frames_sorted(pos, decoded, dropped);

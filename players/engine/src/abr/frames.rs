@@ -5,8 +5,10 @@
 //! forbids such a rung for the session; a cool-off lets a transient load pass).
 //!
 //! The decoder counters are cumulative for the rung being played; the caller resets
-//! them on a switch. A window starts at a reset, which is seen either as a change of
-//! rung or as a counter going backwards, and restarts after each judged window
+//! them on a switch. A window starts at such a reset (a counter going backwards, or
+//! the first report) from zero; at a change of rung whose counters did not restart,
+//! from the counters' current values, so frames of the previous rung still playing
+//! are not held against the new one. Each judged window restarts the next
 //! (tumbling windows), so a burst is not diluted by a long clean history.
 
 use super::Rung;
@@ -63,12 +65,16 @@ impl FrameGuard {
         dropped: u32,
         now_us: i64,
     ) -> bool {
-        let reset = self.rung != Some(rung) || decoded < self.last.0 || dropped < self.last.1;
-        if reset {
-            // The caller zeroes its counters on a switch: the new window starts at 0.
-            self.rung = Some(rung);
+        if decoded < self.last.0 || dropped < self.last.1 || self.rung.is_none() {
+            // The caller zeroed its counters (on a switch): the window starts at 0.
             self.base = (0, 0);
+        } else if self.rung != Some(rung) {
+            // Another rung, but the counters did not restart: they still hold the
+            // previous rung's frames (the buffer delays the switch on screen). Start
+            // the window here rather than blame the new rung for them.
+            self.base = (decoded, dropped);
         }
+        self.rung = Some(rung);
         self.last = (decoded, dropped);
         let window_decoded = decoded.saturating_sub(self.base.0);
         let window_dropped = dropped.saturating_sub(self.base.1);
@@ -173,7 +179,25 @@ mod tests {
         let l = ladder();
         let mut g = FrameGuard::default();
         assert!(g.record(&RULE, &l, 1, 150, 50, 0));
-        assert!(!g.record(&RULE, &l, 2, 150, 50, 30_000_000));
+        // Rung 2's counters restart and show 60 of 160 dropped: it is banned already.
+        assert!(!g.record(&RULE, &l, 2, 10, 5, 30_000_000));
+        assert!(!g.record(&RULE, &l, 2, 160, 60, 30_000_000));
         assert_eq!(g.active(0).map(|b| b.until_us), Some(60_000_000));
+    }
+
+    #[test]
+    fn a_rung_change_without_a_reset_does_not_inherit_the_old_frames() {
+        let l = ladder();
+        let mut g = FrameGuard::default();
+        assert!(!g.record(&RULE, &l, 2, 100, 0, 0));
+        // The counters moved on without restarting: the 300 dropped of 400 belong to
+        // whatever played before; rung 1's window starts here.
+        assert!(!g.record(&RULE, &l, 1, 400, 300, 0));
+        assert!(g.allows(&l[1], 0));
+        // 160 more frames, 10 dropped: 6%, fine.
+        assert!(!g.record(&RULE, &l, 1, 560, 310, 0));
+        // 160 more, 40 dropped: 25%, banned.
+        assert!(g.record(&RULE, &l, 1, 720, 350, 0));
+        assert!(!g.allows(&l[1], 0));
     }
 }
