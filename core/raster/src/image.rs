@@ -47,6 +47,13 @@ impl Images for [Image<'_>] {
     }
 }
 
+/// An array of images is looked up by index, as a slice.
+impl<const N: usize> Images for [Image<'_>; N] {
+    fn image(&self, id: u32) -> Option<Image<'_>> {
+        self.as_slice().image(id)
+    }
+}
+
 /// The formats a draw can read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Format {
