@@ -245,7 +245,10 @@ fn a_variant_the_device_cannot_decode_is_never_selected() {
         rates.contains(&3_500_000),
         "the best playable rung is used: {rates:?}"
     );
-    assert!(!s.player.variants()[4].3, "the 1080p rung is marked unplayable");
+    assert!(
+        !s.player.variants()[4].3,
+        "the 1080p rung is marked unplayable"
+    );
 }
 
 #[test]

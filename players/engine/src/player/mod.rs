@@ -185,6 +185,26 @@ impl Player {
         }
     }
 
+    /// Live: how far the position is behind the live edge (the end of the last
+    /// segment in the playlist), µs; `None` for VOD or before the playlist.
+    pub fn live_latency_us(&self) -> Option<i64> {
+        if !self.live {
+            return None;
+        }
+        Some(self.live_edge_us()? - self.position_us)
+    }
+
+    /// Live: the end of the newest segment any loaded variant lists, µs on the
+    /// timeline (variants reload at different times; the freshest one knows best).
+    fn live_edge_us(&self) -> Option<i64> {
+        self.main
+            .as_ref()?
+            .renditions
+            .iter()
+            .filter_map(|r| r.span_us().map(|(_, end)| end))
+            .max()
+    }
+
     /// Whether the presentation is live.
     pub fn is_live(&self) -> bool {
         self.live

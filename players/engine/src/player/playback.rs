@@ -138,17 +138,19 @@ impl Player {
 
     /// Live: the position fell out of the window: start again at the live edge.
     pub(super) fn rejoin_live<P: Platform>(&mut self, p: &mut P) {
-        let span = self
-            .main
-            .as_ref()
-            .and_then(|m| m.rendition())
-            .and_then(|r| {
-                let td = r
-                    .playlist
-                    .as_ref()
-                    .map_or(0, |pl| super::stream::micros(pl.target_duration));
-                r.span_us().map(|s| (s, td))
-            });
+        // The freshest variant playlist says where the window is now.
+        let span = self.main.as_ref().and_then(|m| {
+            m.renditions
+                .iter()
+                .filter_map(|r| {
+                    let td = r
+                        .playlist
+                        .as_ref()
+                        .map(|pl| super::stream::micros(pl.target_duration))?;
+                    r.span_us().map(|s| (s, td))
+                })
+                .max_by_key(|((_, end), _)| *end)
+        });
         let Some(((first, last), td)) = span else {
             return;
         };
@@ -402,7 +404,9 @@ impl Player {
         let Some(r) = self.main.as_ref().and_then(|m| m.rendition()) else {
             return;
         };
-        let Some((_, edge)) = r.span_us() else { return };
+        let Some(edge) = self.live_edge_us() else {
+            return;
+        };
         let td = r
             .playlist
             .as_ref()

@@ -1,0 +1,385 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+//! Network faults, retries, exclusion, live edge handling, pause and resume: what the
+//! player does when things go wrong, with the decoders' view checked unit by unit.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasp_core::abi::decoder::SAMPLE_END_OF_STREAM;
+use wasp_core::abi::media::TrackKind;
+use wasp_core::abi::player::{PlayerState, StateReason};
+use wasp_engine::player::{Command, PlayerConfig};
+use wasp_sim::Session;
+use wasp_testkit::content::{Audio, HlsLive, HlsVod};
+use wasp_testkit::net::Fault;
+use wasp_testkit::{TestPort, Trace};
+
+const BASE: &str = "http://cdn.test/vod";
+const MBPS: u64 = 1_000_000 / 8;
+const LADDER: &[(u64, u32, u32)] = &[
+    (500_000, 640, 360),
+    (1_500_000, 960, 540),
+    (3_000_000, 1280, 720),
+];
+
+fn start(port: TestPort, config: PlayerConfig, url: &str) -> Session {
+    let mut s = Session::new(port, config, 64 << 20);
+    s.command_at(
+        0,
+        Command::Load {
+            url: url.into(),
+            start_us: None,
+        },
+    );
+    s
+}
+
+/// Every video unit the decoders received, in order, across decoders.
+fn video_dts(s: &Session) -> Vec<i64> {
+    let port = &s.platform.port;
+    port.closed_decoders
+        .iter()
+        .chain(port.decoders.values())
+        .filter(|d| d.config.codec.kind() == TrackKind::Video)
+        .flat_map(|d| d.received.iter())
+        .filter(|u| u.info.flags & SAMPLE_END_OF_STREAM == 0)
+        .map(|u| u.info.dts_us)
+        .collect()
+}
+
+/// The stream's frames are 1/30 s apart: no unit twice, none missing.
+fn assert_continuous(dts: &[i64], duration_us: i64) {
+    assert!(!dts.is_empty());
+    for pair in dts.windows(2) {
+        let step = pair[1] - pair[0];
+        assert!(
+            (33_000..=33_700).contains(&step),
+            "a gap or a duplicate between dts {} and {}",
+            pair[0],
+            pair[1]
+        );
+    }
+    let span = dts[dts.len() - 1] - dts[0];
+    assert!(
+        (duration_us - 34_000..=duration_us).contains(&span),
+        "span {span}"
+    );
+}
+
+#[test]
+fn a_truncated_segment_is_fetched_again_and_no_unit_is_lost_or_duplicated() {
+    let mut port = TestPort::new();
+    let content = HlsVod::new(LADDER, 4_000_000, 40_000_000).audio(Audio::None);
+    content.serve(&mut port, BASE).unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    // Every variant's third segment breaks once, half way.
+    for v in 0..LADDER.len() {
+        let url = HlsVod::segment_url(BASE, Some(v), 2);
+        port.network
+            .resources
+            .get_mut(&url)
+            .unwrap()
+            .fail_times(1, Fault::Truncate(20_000));
+    }
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        &format!("{BASE}/master.m3u8"),
+    );
+    assert!(
+        s.run_until_state(PlayerState::Ended, 120_000_000),
+        "{}",
+        s.log.join("\n")
+    );
+    assert_continuous(&video_dts(&s), 40_000_000 - 33_333);
+    assert!(s.player.qoe().errors_recovered >= 1);
+    let attempts: Vec<_> = s
+        .platform
+        .port
+        .network
+        .log
+        .iter()
+        .filter(|r| r.url.ends_with("/2.m4s"))
+        .collect();
+    assert!(
+        attempts.len() >= 2,
+        "the segment was fetched again: {attempts:?}"
+    );
+}
+
+#[test]
+fn a_variant_whose_segments_fail_is_excluded_and_playback_goes_on() {
+    let mut port = TestPort::new();
+    let content = HlsVod::new(LADDER, 4_000_000, 60_000_000).audio(Audio::None);
+    content.serve(&mut port, BASE).unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    // The top variant's CDN answers 503 for everything from segment 3 on.
+    for n in 3..content.segment_count() {
+        let url = HlsVod::segment_url(BASE, Some(2), n);
+        port.network
+            .resources
+            .get_mut(&url)
+            .unwrap()
+            .faults
+            .push(Fault::Http(503));
+    }
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        &format!("{BASE}/master.m3u8"),
+    );
+    assert!(
+        s.run_until_state(PlayerState::Ended, 200_000_000),
+        "{}",
+        s.log.join("\n")
+    );
+    assert_continuous(&video_dts(&s), 60_000_000 - 33_333);
+    let q = s.player.qoe();
+    assert_eq!(q.errors_fatal, 0);
+    assert!(
+        q.errors_recovered >= 3,
+        "retries counted: {}",
+        q.errors_recovered
+    );
+    // Once excluded, the top variant is asked for again only after the exclusion time.
+    let failed: Vec<_> = s
+        .platform
+        .port
+        .network
+        .log
+        .iter()
+        .filter(|r| r.url.contains("/v2/") && r.status == 503)
+        .map(|r| r.start_us)
+        .collect();
+    assert!(
+        failed.len() <= 6,
+        "{} failed requests to the broken variant",
+        failed.len()
+    );
+}
+
+#[test]
+fn a_first_byte_slower_than_the_timeout_is_retried() {
+    let mut port = TestPort::new();
+    let content = HlsVod::new(LADDER, 4_000_000, 20_000_000).audio(Audio::None);
+    content.serve(&mut port, BASE).unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    for v in 0..LADDER.len() {
+        let url = HlsVod::segment_url(BASE, Some(v), 1);
+        port.network
+            .resources
+            .get_mut(&url)
+            .unwrap()
+            .fail_times(1, Fault::SlowFirstByte(30_000_000));
+    }
+    let config = PlayerConfig {
+        request_timeout_ms: 3_000,
+        ..PlayerConfig::default()
+    };
+    let mut s = start(port, config, &format!("{BASE}/master.m3u8"));
+    assert!(
+        s.run_until_state(PlayerState::Ended, 100_000_000),
+        "{}",
+        s.log.join("\n")
+    );
+    assert_continuous(&video_dts(&s), 20_000_000 - 33_333);
+    // The stalled request was given up after ~3 s, not after the 30 s it would take.
+    let stalled = s
+        .platform
+        .port
+        .network
+        .log
+        .iter()
+        .find(|r| r.url.ends_with("/1.m4s"))
+        .unwrap();
+    let gave_up = stalled.end_us.unwrap() - stalled.start_us;
+    assert!(
+        (3_000_000..4_000_000).contains(&gave_up),
+        "gave up after {gave_up} us"
+    );
+}
+
+#[test]
+fn pause_and_play_keep_the_position() {
+    let mut port = TestPort::new();
+    HlsVod::new(LADDER, 4_000_000, 60_000_000)
+        .audio(Audio::Rendition)
+        .serve(&mut port, BASE)
+        .unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        &format!("{BASE}/master.m3u8"),
+    );
+    s.command_at(10_000_000, Command::Pause);
+    s.command_at(25_000_000, Command::Play);
+    s.run_until(12_000_000);
+    assert_eq!(
+        (s.player.state(), s.player.reason()),
+        (PlayerState::Paused, StateReason::Command)
+    );
+    let paused_at = s.player.position_us();
+    s.run_until(24_000_000);
+    assert_eq!(
+        s.player.position_us(),
+        paused_at,
+        "the clock holds while paused"
+    );
+    s.run_until(30_000_000);
+    assert_eq!(s.player.state(), PlayerState::Playing);
+    let p = s.player.position_us();
+    assert!(
+        (paused_at + 4_900_000..paused_at + 5_100_000).contains(&p),
+        "{paused_at} -> {p}"
+    );
+}
+
+#[test]
+fn a_stop_releases_everything_and_reports_the_session() {
+    let mut port = TestPort::new();
+    HlsVod::new(LADDER, 4_000_000, 60_000_000)
+        .audio(Audio::Rendition)
+        .serve(&mut port, BASE)
+        .unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        &format!("{BASE}/master.m3u8"),
+    );
+    s.command_at(8_000_000, Command::Stop);
+    s.run_until(9_000_000);
+    assert_eq!(s.player.state(), PlayerState::Idle);
+    assert_eq!(s.platform.store.objects(), 0, "every store object freed");
+    assert_eq!(s.platform.store.used(), 0);
+    assert!(s.platform.port.decoders.is_empty(), "decoders closed");
+    assert!(s
+        .platform
+        .port
+        .transfers
+        .values()
+        .all(|t| t.state() != wasp_core::abi::fetch::FetchState::Receiving));
+    assert_eq!(
+        s.summaries.len(),
+        1,
+        "one session summary: {:?}",
+        s.summaries
+    );
+}
+
+/// A live stream, a player that falls out of the window while paused, and rejoins.
+#[test]
+fn live_falls_behind_the_window_and_rejoins_the_edge() {
+    let mut port = TestPort::new();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    let live = HlsLive::new(
+        HlsVod::new(LADDER, 4_000_000, 0).audio(Audio::None),
+        "http://cdn.test/live",
+        6,
+        port.now - 60_000_000,
+    );
+    let now = port.now;
+    live.update(&mut port, now).unwrap();
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        "http://cdn.test/live/master.m3u8",
+    );
+    let origin = live.clone();
+    s.every_step(move |port| {
+        let now = port.now;
+        origin.update(port, now).unwrap();
+    });
+    s.command_at(20_000_000, Command::Pause);
+    s.command_at(120_000_000, Command::Play);
+    s.run_until(150_000_000);
+    assert_eq!(
+        s.player.state(),
+        PlayerState::Playing,
+        "{}",
+        s.log.join("\n")
+    );
+    // Back near the start distance (3 target durations = 12 s) behind the edge; the
+    // edge itself is up to a segment behind real time.
+    let latency = s.player.live_latency_us().unwrap();
+    assert!(
+        (8_000_000..=16_000_000).contains(&latency),
+        "latency {latency} us\n{}",
+        s.log.join("\n")
+    );
+    assert!(
+        s.log
+            .iter()
+            .any(|l| l.contains("fell behind the live window")),
+        "{}",
+        s.log.join("\n")
+    );
+}
+
+#[test]
+fn live_catch_up_steers_the_rate_back_to_the_target_latency() {
+    let mut port = TestPort::new();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    let start_us = port.now;
+    // An 8 s outage after a minute makes the player stall and fall behind.
+    port.network
+        .schedule_outage(start_us + 60_000_000, start_us + 68_000_000);
+    let live = HlsLive::new(
+        HlsVod::new(LADDER, 2_000_000, 0).audio(Audio::None),
+        "http://cdn.test/live",
+        10,
+        port.now - 60_000_000,
+    );
+    let now = port.now;
+    live.update(&mut port, now).unwrap();
+    let config = PlayerConfig {
+        live_catch_up: true,
+        ..PlayerConfig::default()
+    };
+    let mut s = start(port, config, "http://cdn.test/live/master.m3u8");
+    let origin = live.clone();
+    let rates = Rc::new(RefCell::new(Vec::new()));
+    let seen = Rc::clone(&rates);
+    s.every_step(move |port| {
+        let now = port.now;
+        origin.update(port, now).unwrap();
+        seen.borrow_mut().push(port.clock.rate_milli);
+    });
+    s.run_until(50_000_000);
+    let before = s.player.live_latency_us().unwrap();
+    // The edge moves by whole segments (2 s) as the playlist reloads.
+    assert!(
+        (4_000_000..=8_000_000).contains(&before),
+        "at the target before the outage: {before}"
+    );
+    s.run_until(80_000_000);
+    assert!(s.player.qoe().rebuffer_count >= 1, "the outage stalled it");
+    let behind = s.player.live_latency_us().unwrap();
+    assert!(
+        behind > before + 8_000_000,
+        "fell behind by the stall: {behind}"
+    );
+    s.run_until(300_000_000);
+    assert_eq!(
+        s.player.state(),
+        PlayerState::Playing,
+        "{}",
+        s.log.join("\n")
+    );
+    assert!(
+        rates.borrow().contains(&1030),
+        "it sped up after falling behind"
+    );
+    // At 1.03x it gains 30 ms per second: over 220 s, at least 5.9 s (90 %).
+    let after = s.player.live_latency_us().unwrap();
+    assert!(after <= behind - 5_900_000, "latency {behind} -> {after}");
+    assert!(after >= 4_000_000, "no overshoot below the target: {after}");
+}
