@@ -1,0 +1,896 @@
+//! [`EmulatorPort`]: the test device's semantics with real decoding.
+//!
+//! # The media clock
+//! The same rules as `wasp_testkit::TestPort`: the position advances at
+//! `rate_milli / 1000` while the clock runs; it runs when the rate is above 0,
+//! `media_set_position` was called since the last decoder open or flush, and no
+//! decoder is starved; after a stop it restarts once every decoder holds a picture
+//! (or audio) at or after the position. A starved decoder reports `Underflow`.
+//!
+//! **Audio drives the clock.** While an audio decoder is open and has not reached
+//! end of stream, the position never passes the end of the audio decoded so far:
+//! the position is the anchor plus the samples played over the sample rate, and when
+//! the audio runs dry (an underrun) the clock stops exactly there, which is the
+//! starvation that stalls playback. Samples are handed to the [`AudioCapture`] as the
+//! clock passes them; pictures are shown when the clock reaches their pts. Without
+//! audio the clock runs on the port's time.
+//!
+//! # Time
+//! * **Virtual** ([`EmulatorPort::new`]): time starts at [`START_US`] and moves only
+//!   through [`EmulatorPort::advance`], from event to event (a decode completing, a
+//!   pts reached, the audio running out, a network event), so a ten-minute stream
+//!   plays in the time its decoding takes. Each unit takes the profile's
+//!   `decode_us` of device time; libavcodec decodes it, synchronously, in the step
+//!   at which that time is reached. Everything is deterministic.
+//! * **Real time** ([`EmulatorPort::real_time`]): time is the OS's monotonic clock
+//!   (offset to start at [`START_US`]); [`EmulatorPort::pump`] (or `advance`, which
+//!   sleeps) brings everything to the current time, decoding whatever is queued.
+//!
+//! # Fetch
+//! See [`crate::fetch`]: local files in both modes; in virtual mode every other URL
+//! goes to the simulated network ([`EmulatorPort::network`], the test device's
+//! trace-driven link, serving local files with [`EmulatorPort::serve_file`] and
+//! [`EmulatorPort::serve_dir`]); in real time `http(s)://` goes to the Internet.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
+use wasp_core::abi::decoder::{
+    DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, Subsample,
+};
+use wasp_core::abi::event::{
+    DecoderEvent, DecoderEventKind, DeviceEvent, DeviceEventKind, FetchEvent, KeyEvent,
+};
+use wasp_core::abi::fetch::{FetchInfo, FetchRequest, FetchState};
+use wasp_core::abi::gfx::{ImageDesc, Rect};
+use wasp_core::abi::key::{Key, KeyAction};
+use wasp_core::abi::media::{Codec, PixelFormat, TrackKind};
+use wasp_core::abi::player::{feature, LogLevel, PlayerState, ReportKind, StateReason};
+use wasp_core::abi::store::CipherMode;
+use wasp_core::abi::Status;
+use wasp_core::{DrawList, HostEvent, Port, PortId};
+use wasp_testkit::net::{Network, Resource};
+use wasp_testkit::{Frame, ImageRecord, TestPort, START_US};
+
+use crate::audio::AudioCapture;
+use crate::decoder::{ClockView, EmuDecoder};
+use crate::fetch::{local_path, FileFetch, HttpFetch};
+use crate::ffi::{self, AvDecoder, OpenError};
+use crate::files::FileBody;
+use crate::frame::{FrameLog, VideoFrame};
+use crate::profile::DeviceProfile;
+
+/// One unit a decoder presented (a picture shown, an audio frame started).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Presented {
+    /// Device time of the presentation.
+    pub at_us: i64,
+    /// The decoder.
+    pub decoder: PortId,
+    /// The unit's pts.
+    pub pts_us: i64,
+    /// The media clock's position at that moment (its offset from `pts_us` is the
+    /// presentation's A/V error).
+    pub position_us: i64,
+    /// Video or audio.
+    pub kind: TrackKind,
+}
+
+/// Called at every present with the frame's draw lists, the images and the video
+/// picture under them; the binary composes pixels here (with the reference
+/// rasteriser) for its window and screenshots.
+pub type ComposeHook = Box<dyn FnMut(&Frame, &BTreeMap<PortId, ImageRecord>, Option<&VideoFrame>)>;
+
+#[derive(Debug)]
+enum Fetch {
+    File(FileFetch),
+    Http(HttpFetch),
+    /// A transfer on the simulated network, by its id there.
+    Sim(PortId),
+}
+
+/// The emulated device. See the module docs.
+pub struct EmulatorPort {
+    profile: DeviceProfile,
+    origin: Option<Instant>,
+    now: i64,
+    /// The test device, for its simulated network, key-value store, seeded random
+    /// source and software AES.
+    net: TestPort,
+    fetches: BTreeMap<PortId, Fetch>,
+    http_seen: BTreeMap<PortId, (FetchState, u64)>,
+    decoders: BTreeMap<PortId, EmuDecoder>,
+    closed_logs: BTreeMap<PortId, FrameLog>,
+    clock: MediaClockInfo,
+    position_set: bool,
+    clock_carry: i64,
+    events: VecDeque<HostEvent>,
+    presented: Vec<Presented>,
+    images: BTreeMap<PortId, ImageRecord>,
+    pending_lists: Vec<Vec<u8>>,
+    frames: Vec<Frame>,
+    compose: Option<ComposeHook>,
+    audio: AudioCapture,
+    /// Log lines received.
+    pub logs: Vec<(LogLevel, String)>,
+    /// States reported.
+    pub states: Vec<(PlayerState, StateReason)>,
+    /// Reports received.
+    pub reports: Vec<(ReportKind, Vec<u8>)>,
+    /// Messages given to the fatal hook.
+    pub fatal: Vec<String>,
+    next_id: PortId,
+}
+
+impl core::fmt::Debug for EmulatorPort {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EmulatorPort")
+            .field("now", &self.now)
+            .field("real_time", &self.origin.is_some())
+            .field("clock", &self.clock)
+            .field("decoders", &self.decoders.len())
+            .field("fetches", &self.fetches.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Copies `value` into `out` if it fits; returns its full length.
+pub(crate) fn copy_out(value: &[u8], out: &mut [u8]) -> usize {
+    if let Some(dst) = out.get_mut(..value.len()) {
+        dst.copy_from_slice(value);
+    }
+    value.len()
+}
+
+impl EmulatorPort {
+    /// A device on the virtual clock.
+    pub fn new(profile: DeviceProfile) -> Self {
+        ffi::quiet_logs();
+        let mut net = TestPort::new();
+        net.kv_budget = profile.kv_bytes;
+        net.keep_units = false;
+        let channels = u16::try_from(profile.audio_channels).unwrap_or(2);
+        Self {
+            profile,
+            origin: None,
+            now: START_US,
+            net,
+            fetches: BTreeMap::new(),
+            http_seen: BTreeMap::new(),
+            decoders: BTreeMap::new(),
+            closed_logs: BTreeMap::new(),
+            clock: MediaClockInfo {
+                position_us: 0,
+                rate_milli: 0,
+                running: 0,
+            },
+            position_set: false,
+            clock_carry: 0,
+            events: VecDeque::new(),
+            presented: Vec::new(),
+            images: BTreeMap::new(),
+            pending_lists: Vec::new(),
+            frames: Vec::new(),
+            compose: None,
+            audio: AudioCapture::new(channels),
+            logs: Vec::new(),
+            states: Vec::new(),
+            reports: Vec::new(),
+            fatal: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    /// A device on the OS's monotonic clock, decoding as fast as it can.
+    pub fn real_time(mut profile: DeviceProfile) -> Self {
+        profile.decode_us = 0;
+        let mut port = Self::new(profile);
+        port.origin = Some(Instant::now());
+        port
+    }
+
+    /// Whether the port runs in real time.
+    pub fn is_real_time(&self) -> bool {
+        self.origin.is_some()
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &DeviceProfile {
+        &self.profile
+    }
+
+    /// Device time now, µs.
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    fn os_now(&self) -> Option<i64> {
+        let elapsed = self.origin?.elapsed().as_micros();
+        Some(START_US.saturating_add(i64::try_from(elapsed).unwrap_or(i64::MAX)))
+    }
+
+    /// Lets `us` of device time pass: in virtual time, from event to event; in real
+    /// time, by sleeping, then [`EmulatorPort::pump`].
+    pub fn advance(&mut self, us: i64) {
+        if self.origin.is_some() {
+            std::thread::sleep(Duration::from_micros(u64::try_from(us).unwrap_or(0)));
+            self.pump();
+            return;
+        }
+        let target = self.now.saturating_add(us.max(0));
+        self.settle();
+        while self.now < target {
+            let next = self.next_event_us().min(target);
+            self.run_clock(next - self.now);
+            self.now = next;
+            self.net.advance_to(next);
+            self.settle();
+        }
+    }
+
+    /// Moves virtual time to `at_us` (nothing when it is not in the future).
+    pub fn advance_to(&mut self, at_us: i64) {
+        self.advance(at_us.saturating_sub(self.now));
+    }
+
+    /// Real time: brings the clock, decoders, presentations and fetches to the OS's
+    /// time now (virtual time: settles at the current time).
+    pub fn pump(&mut self) {
+        self.settle();
+        if let Some(now) = self.os_now() {
+            if now > self.now {
+                self.run_clock(now - self.now);
+                self.now = now;
+            }
+            self.settle();
+        }
+    }
+
+    /// The earliest virtual time after now at which anything changes on its own (a
+    /// network event, a decode completing, a pts reached, the audio running out);
+    /// `i64::MAX` when nothing is pending.
+    pub fn next_event_us(&self) -> i64 {
+        let mut next = self.net.next_event_us();
+        let running = self.clock.running != 0 && self.clock.rate_milli > 0;
+        for d in self.decoders.values() {
+            let (decode, next_pts, held_end) = d.next_event(self.now);
+            next = next.min(decode);
+            if running {
+                for at in [next_pts, held_end].into_iter().flatten() {
+                    if let Some(t) = self.when_position(at) {
+                        next = next.min(t);
+                    }
+                }
+            }
+        }
+        next
+    }
+
+    fn when_position(&self, target: i64) -> Option<i64> {
+        let rate = i128::from(self.clock.rate_milli);
+        let ahead = i128::from(target) - i128::from(self.clock.position_us);
+        if ahead <= 0 || rate == 0 {
+            return None;
+        }
+        let need = ahead * 1000 - i128::from(self.clock_carry);
+        let dt = ((need + rate - 1) / rate).max(1);
+        i64::try_from(i128::from(self.now) + dt).ok()
+    }
+
+    /// Where the audio lets the clock go: the end of the decoded audio of every
+    /// audio decoder that has not ended (`None`: no such decoder).
+    fn audio_cap(&self) -> Option<i64> {
+        self.decoders
+            .values()
+            .filter(|d| d.kind() == TrackKind::Audio && !d.at_end())
+            .map(|d| d.audio_horizon().unwrap_or(i64::MIN))
+            .min()
+    }
+
+    fn run_clock(&mut self, dt: i64) {
+        if self.clock.running == 0 || dt <= 0 {
+            return;
+        }
+        let total =
+            i128::from(self.clock_carry) + i128::from(dt) * i128::from(self.clock.rate_milli);
+        let step = i64::try_from(total / 1000).unwrap_or(i64::MAX);
+        let mut position = self.clock.position_us.saturating_add(step);
+        self.clock_carry = (total % 1000) as i64;
+        if let Some(cap) = self.audio_cap() {
+            if position >= cap {
+                // The audio ran out: the clock is where the last sample ends.
+                position = cap.max(self.clock.position_us);
+                self.clock_carry = 0;
+            }
+        }
+        self.clock.position_us = position;
+    }
+
+    fn settle(&mut self) {
+        self.settle_media();
+        self.settle_fetches();
+    }
+
+    fn settle_fetches(&mut self) {
+        // Simulated transfers: the test device's events, under our ids.
+        let sim: BTreeMap<PortId, PortId> = self
+            .fetches
+            .iter()
+            .filter_map(|(id, f)| match f {
+                Fetch::Sim(inner) => Some((*inner, *id)),
+                _ => None,
+            })
+            .collect();
+        while let Some(event) = self.net.poll_event() {
+            if let HostEvent::Fetch(e) = event {
+                if let Some(&id) = sim.get(&e.handle) {
+                    self.events.push_back(HostEvent::Fetch(FetchEvent {
+                        handle: id,
+                        state: e.state,
+                    }));
+                }
+            }
+        }
+        for (id, f) in &self.fetches {
+            if let Fetch::Http(h) = f {
+                let now = h.progress();
+                if self.http_seen.insert(*id, now) != Some(now) {
+                    self.events.push_back(HostEvent::Fetch(FetchEvent {
+                        handle: *id,
+                        state: now.0,
+                    }));
+                }
+            }
+        }
+    }
+
+    fn settle_media(&mut self) {
+        for _ in 0..4 {
+            let view = ClockView {
+                position: self.clock.position_us,
+            };
+            let audio = &mut self.audio;
+            for (id, d) in &mut self.decoders {
+                let mut shown = Vec::new();
+                let kind = d.kind();
+                if d.settle(self.now, view, &mut shown, &mut |rate, s| {
+                    audio.play(rate, s)
+                }) {
+                    self.events.push_back(HostEvent::Decoder(DecoderEvent {
+                        handle: *id,
+                        what: DecoderEventKind::Drained,
+                    }));
+                }
+                for s in shown {
+                    self.presented.push(Presented {
+                        at_us: self.now,
+                        decoder: *id,
+                        pts_us: s.pts_us,
+                        position_us: view.position,
+                        kind,
+                    });
+                }
+            }
+            let position = self.clock.position_us;
+            let was = self.clock.running != 0;
+            let fed = self.decoders.values().all(|d| !d.starved(position));
+            let ready = was || self.decoders.values().all(|d| d.ready(position));
+            let running = self.clock.rate_milli > 0 && self.position_set && fed && ready;
+            self.clock.running = u32::from(running);
+            if was && !running && !fed {
+                for (id, d) in &self.decoders {
+                    if d.starved(position) {
+                        self.events.push_back(HostEvent::Decoder(DecoderEvent {
+                            handle: *id,
+                            what: DecoderEventKind::Underflow,
+                        }));
+                    }
+                }
+            }
+            if running == was {
+                break;
+            }
+        }
+    }
+
+    fn id(&mut self) -> PortId {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1).max(1);
+        id
+    }
+
+    // --- the simulated network -------------------------------------------------
+
+    /// The simulated network (virtual mode): resources, link, trace, outages, log.
+    pub fn network(&mut self) -> &mut Network {
+        &mut self.net.network
+    }
+
+    /// Serves `body` at `url` on the simulated network.
+    pub fn serve(&mut self, url: &str, body: impl Into<Vec<u8>>) -> &mut Resource {
+        self.net.serve(url, body)
+    }
+
+    /// Serves the file at `path` at `url` on the simulated network, read from disk
+    /// as it is delivered.
+    ///
+    /// # Errors
+    /// The file cannot be opened.
+    pub fn serve_file(&mut self, url: &str, path: &Path) -> std::io::Result<&mut Resource> {
+        let body = FileBody::open(path)?;
+        let resource = self.net.network.resources.entry(url.into()).or_default();
+        resource.source = Some(Arc::new(body));
+        resource.headers = vec![(
+            "content-type".into(),
+            crate::fetch::content_type(url).into(),
+        )];
+        Ok(resource)
+    }
+
+    /// Serves every file under `dir` at `base_url` + its relative path (with `/`);
+    /// returns how many.
+    ///
+    /// # Errors
+    /// A directory or file cannot be read.
+    pub fn serve_dir(&mut self, base_url: &str, dir: &Path) -> std::io::Result<usize> {
+        let base = base_url.trim_end_matches('/');
+        let mut served = 0;
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(folder) = stack.pop() {
+            for entry in std::fs::read_dir(&folder)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(relative) = path.strip_prefix(dir) else {
+                    continue;
+                };
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                let url = format!("{base}/{}", parts.join("/"));
+                self.serve_file(&url, &path)?;
+                served += 1;
+            }
+        }
+        Ok(served)
+    }
+
+    // --- what the device shows and plays ------------------------------------------
+
+    /// Every unit presented, in order.
+    pub fn presented(&self) -> &[Presented] {
+        &self.presented
+    }
+
+    /// The picture on screen: the last one shown by the most recently opened video
+    /// decoder that showed one.
+    pub fn current_video_frame(&self) -> Option<VideoFrame> {
+        self.decoders
+            .values()
+            .rev()
+            .filter(|d| d.kind() == TrackKind::Video)
+            .find_map(EmuDecoder::current_frame)
+    }
+
+    /// The graphics frames presented, in order.
+    pub fn graphics_frames(&self) -> &[Frame] {
+        &self.frames
+    }
+
+    /// The images the module uploaded, by id.
+    pub fn images(&self) -> &BTreeMap<PortId, ImageRecord> {
+        &self.images
+    }
+
+    /// Calls `hook` at every present (see [`ComposeHook`]).
+    pub fn set_compose(&mut self, hook: ComposeHook) {
+        self.compose = Some(hook);
+    }
+
+    /// The played audio.
+    pub fn audio(&self) -> &AudioCapture {
+        &self.audio
+    }
+
+    /// The played audio, to start a WAV file or finish it.
+    pub fn audio_mut(&mut self) -> &mut AudioCapture {
+        &mut self.audio
+    }
+
+    /// An open decoder.
+    pub fn decoder(&self, id: PortId) -> Option<&EmuDecoder> {
+        self.decoders.get(&id)
+    }
+
+    /// Sets the stream index and time base (`num/den` seconds) of decoder `id`'s
+    /// frame log; lines already written keep theirs. Returns false for an unknown
+    /// id or a zero time base.
+    pub fn set_frame_log(&mut self, id: PortId, stream: u32, num: u32, den: u32) -> bool {
+        match self.decoders.get_mut(&id) {
+            Some(d) if num > 0 && den > 0 => {
+                d.log.stream = stream;
+                d.log.num = num;
+                d.log.den = den;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The frame log of decoder `id` (open or closed).
+    pub fn frame_log(&self, id: PortId) -> Option<&FrameLog> {
+        self.decoders
+            .get(&id)
+            .map(|d| &d.log)
+            .or_else(|| self.closed_logs.get(&id))
+    }
+
+    // --- input and device events -----------------------------------------------
+
+    /// Queues a key press (down) for the module.
+    pub fn press(&mut self, key: Key) {
+        self.events.push_back(HostEvent::Key(KeyEvent {
+            time_us: self.now,
+            key,
+            action: KeyAction::Down,
+        }));
+    }
+
+    /// Queues a device event (suspend, resume, output change, low memory, volume,
+    /// network down/up).
+    pub fn device_event(&mut self, what: DeviceEventKind, value: i64) {
+        self.events.push_back(HostEvent::Device(DeviceEvent {
+            value,
+            what,
+            reserved: 0,
+        }));
+    }
+
+    /// Whether the device decodes `codec` at this size and bitrate: the profile
+    /// lists it within its limits and libavcodec has a decoder.
+    pub fn can_decode(&self, codec: Codec, width: u32, height: u32, bitrate_bps: u32) -> bool {
+        let video = codec.kind() == TrackKind::Video;
+        let (w, h) = if video { (width, height) } else { (0, 0) };
+        self.profile
+            .caps(codec)
+            .is_some_and(|c| c.allows(w, h, bitrate_bps))
+            && ffi::has_decoder(codec)
+    }
+}
+
+impl Port for EmulatorPort {
+    fn now_us(&mut self) -> i64 {
+        if let Some(now) = self.os_now() {
+            // Real time never goes back, even between pumps.
+            return now.max(self.now);
+        }
+        self.now
+    }
+
+    fn log(&mut self, level: LogLevel, line: &str) {
+        self.logs.push((level, line.into()));
+    }
+
+    fn random_fill(&mut self, buf: &mut [u8]) {
+        self.net.random_fill(buf);
+    }
+
+    fn poll_event(&mut self) -> Option<HostEvent> {
+        self.events.pop_front()
+    }
+
+    fn on_state(&mut self, state: PlayerState, reason: StateReason) {
+        self.states.push((state, reason));
+    }
+
+    fn on_report(&mut self, kind: ReportKind, payload: &[u8]) {
+        self.reports.push((kind, payload.to_vec()));
+    }
+
+    fn fatal(&mut self, message: &str) {
+        self.fatal.push(message.into());
+    }
+
+    fn decoding_info(&mut self, q: &DecodingQuery, _codecs: &str) -> DecodingInfo {
+        let supported = self.can_decode(q.codec, q.width, q.height, q.bitrate_bps);
+        DecodingInfo {
+            supported: supported.into(),
+            smooth: supported.into(),
+            power_efficient: (supported && q.codec.kind() == TrackKind::Video).into(),
+            max_instances: u32::from(supported),
+        }
+    }
+
+    fn display_info(&mut self) -> DisplayInfo {
+        let p = &self.profile;
+        let (video_max_width, video_max_height) = p.video_max();
+        DisplayInfo {
+            width: p.display_width,
+            height: p.display_height,
+            refresh_millihz: p.refresh_millihz,
+            format: PixelFormat::Rgba8888Premul,
+            safe_left: p.safe_area[0],
+            safe_top: p.safe_area[1],
+            safe_right: p.safe_area[2],
+            safe_bottom: p.safe_area[3],
+            video_max_width,
+            video_max_height,
+        }
+    }
+
+    fn audio_info(&mut self) -> AudioOutputInfo {
+        AudioOutputInfo {
+            channels: self.profile.audio_channels,
+            sample_rate: self.profile.audio_sample_rate,
+            latency_us: self.profile.audio_latency_us,
+            passthrough: 0,
+        }
+    }
+
+    fn features(&mut self) -> u64 {
+        feature::ALL_V1
+    }
+
+    fn fetch_open(
+        &mut self,
+        request: &FetchRequest,
+        url: &str,
+        headers: &str,
+    ) -> Result<PortId, Status> {
+        let fetch = if let Some(path) = local_path(url) {
+            Fetch::File(FileFetch::open(request, url, &path))
+        } else if self.origin.is_some() {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Status::Unsupported);
+            }
+            Fetch::Http(HttpFetch::open(request, url, headers)?)
+        } else {
+            let inner = self.net.fetch_open(request, url, headers)?;
+            Fetch::Sim(inner)
+        };
+        let id = self.id();
+        if let Fetch::File(f) = &fetch {
+            self.events.push_back(HostEvent::Fetch(FetchEvent {
+                handle: id,
+                state: f.state(),
+            }));
+        }
+        self.fetches.insert(id, fetch);
+        Ok(id)
+    }
+
+    fn fetch_info(&mut self, id: PortId) -> FetchInfo {
+        match self.fetches.get(&id) {
+            Some(Fetch::File(f)) => f.info(),
+            Some(Fetch::Http(h)) => h.info(),
+            Some(Fetch::Sim(inner)) => self.net.fetch_info(*inner),
+            None => FetchInfo::default(),
+        }
+    }
+
+    fn fetch_read(&mut self, id: PortId, buf: &mut [u8]) -> Result<usize, Status> {
+        match self.fetches.get_mut(&id) {
+            Some(Fetch::File(f)) => f.read(buf),
+            Some(Fetch::Http(h)) => h.read(buf),
+            Some(Fetch::Sim(inner)) => self.net.fetch_read(*inner, buf),
+            None => Err(Status::Internal),
+        }
+    }
+
+    fn fetch_header(&mut self, id: PortId, name: &str, out: &mut [u8]) -> Result<usize, Status> {
+        match self.fetches.get(&id) {
+            Some(Fetch::File(f)) => f
+                .header(name)
+                .map(|v| copy_out(v.as_bytes(), out))
+                .ok_or(Status::NotFound),
+            Some(Fetch::Http(h)) => h.header(name, out),
+            Some(Fetch::Sim(inner)) => self.net.fetch_header(*inner, name, out),
+            None => Err(Status::Internal),
+        }
+    }
+
+    fn fetch_url(&mut self, id: PortId, out: &mut [u8]) -> Result<usize, Status> {
+        match self.fetches.get(&id) {
+            Some(Fetch::File(f)) => Ok(copy_out(f.final_url().as_bytes(), out)),
+            Some(Fetch::Http(h)) => Ok(h.final_url(out)),
+            Some(Fetch::Sim(inner)) => self.net.fetch_url(*inner, out),
+            None => Err(Status::Internal),
+        }
+    }
+
+    fn fetch_close(&mut self, id: PortId) {
+        if let Some(Fetch::Sim(inner)) = self.fetches.remove(&id) {
+            self.net.fetch_close(inner);
+        }
+        self.http_seen.remove(&id);
+    }
+
+    fn decrypt(
+        &mut self,
+        mode: CipherMode,
+        key: &[u8; 16],
+        iv: &[u8; 16],
+        data: &mut [u8],
+    ) -> Result<usize, Status> {
+        self.net.decrypt(mode, key, iv, data)
+    }
+
+    fn decoder_open(&mut self, config: &DecoderConfig, extra: &[u8]) -> Result<PortId, Status> {
+        if !self.can_decode(
+            config.codec,
+            config.width,
+            config.height,
+            config.bitrate_bps,
+        ) {
+            return Err(Status::Unsupported);
+        }
+        let extradata = crate::config::extradata(config.codec, config.bitstream, extra)
+            .ok_or(Status::InvalidArgument)?;
+        let av = AvDecoder::open(
+            config.codec,
+            &extradata,
+            config.sample_rate,
+            config.channels,
+        )
+        .map_err(|e| match e {
+            OpenError::Unsupported => Status::Unsupported,
+            OpenError::Refused => Status::InvalidArgument,
+        })?;
+        let id = self.id();
+        let decoder = EmuDecoder::new(
+            *config,
+            av,
+            self.profile.decoder_queue_bytes,
+            self.profile.decode_us,
+            self.profile.output_frames,
+            self.profile.audio_channels,
+        );
+        self.decoders.insert(id, decoder);
+        self.position_set = false;
+        self.settle_media();
+        Ok(id)
+    }
+
+    fn decoder_submit(
+        &mut self,
+        id: PortId,
+        sample: &SampleInfo,
+        data: &[&[u8]],
+        encryption: Option<(&EncryptionInfo, &[Subsample])>,
+    ) -> Result<(), Status> {
+        let len = data
+            .iter()
+            .try_fold(0usize, |n, part| n.checked_add(part.len()))
+            .ok_or(Status::InvalidArgument)?;
+        let decoder = self.decoders.get_mut(&id).ok_or(Status::Internal)?;
+        if encryption.is_some() {
+            // No key system: protected units cannot be decoded here.
+            return Err(Status::Unsupported);
+        }
+        if !decoder.fits(len) {
+            return Err(Status::WouldBlock);
+        }
+        let mut bytes = Vec::new();
+        bytes
+            .try_reserve_exact(len)
+            .map_err(|_| Status::BudgetExceeded)?;
+        for part in data {
+            bytes.extend_from_slice(part);
+        }
+        decoder.submit(*sample, bytes);
+        self.settle_media();
+        Ok(())
+    }
+
+    fn decoder_info(&mut self, id: PortId) -> DecoderStats {
+        self.decoders
+            .get(&id)
+            .map(EmuDecoder::stats)
+            .unwrap_or_default()
+    }
+
+    fn decoder_flush(&mut self, id: PortId) {
+        if let Some(d) = self.decoders.get_mut(&id) {
+            d.flush();
+        }
+        self.position_set = false;
+        self.settle_media();
+    }
+
+    fn decoder_close(&mut self, id: PortId) {
+        if let Some(d) = self.decoders.remove(&id) {
+            self.closed_logs.insert(id, d.log);
+        }
+        self.settle_media();
+    }
+
+    fn media_clock(&mut self) -> MediaClockInfo {
+        self.clock
+    }
+
+    fn media_set_rate(&mut self, rate_milli: u32) {
+        self.clock.rate_milli = rate_milli;
+        self.settle_media();
+    }
+
+    fn media_set_position(&mut self, pts_us: i64) {
+        self.clock.position_us = pts_us;
+        self.clock_carry = 0;
+        self.position_set = true;
+        for d in self.decoders.values_mut() {
+            d.anchor(pts_us);
+        }
+        self.settle_media();
+    }
+
+    fn image_create(&mut self, desc: &ImageDesc, pixels: &[u8]) -> Result<PortId, Status> {
+        let id = self.id();
+        self.images.insert(
+            id,
+            ImageRecord {
+                desc: *desc,
+                pixels: pixels.to_vec(),
+            },
+        );
+        Ok(id)
+    }
+
+    fn image_update(&mut self, id: PortId, rect: &Rect, pixels: &[u8]) {
+        let Some(img) = self.images.get_mut(&id) else {
+            return;
+        };
+        let bpp = img.desc.format.bytes_per_pixel().unwrap_or(4) as usize;
+        let row = rect.w as usize * bpp;
+        for y in 0..rect.h as usize {
+            let dst = (rect.y as usize + y) * img.desc.stride as usize + rect.x as usize * bpp;
+            let src = pixels.get(y * row..(y + 1) * row);
+            if let (Some(d), Some(s)) = (img.pixels.get_mut(dst..dst + row), src) {
+                d.copy_from_slice(s);
+            }
+        }
+    }
+
+    fn image_free(&mut self, id: PortId) {
+        self.images.remove(&id);
+    }
+
+    fn draw(&mut self, list: &DrawList<'_>) {
+        self.pending_lists.push(list.as_bytes().to_vec());
+    }
+
+    fn present(&mut self) {
+        let lists = std::mem::take(&mut self.pending_lists);
+        let frame = Frame {
+            at_us: self.now,
+            lists,
+        };
+        if let Some(hook) = &mut self.compose {
+            let video = self
+                .decoders
+                .values()
+                .rev()
+                .filter(|d| d.kind() == TrackKind::Video)
+                .find_map(EmuDecoder::current_frame);
+            hook(&frame, &self.images, video.as_ref());
+        }
+        self.frames.push(frame);
+    }
+
+    fn kv_get(&mut self, key: &[u8], out: &mut [u8]) -> Result<usize, Status> {
+        self.net.kv_get(key, out)
+    }
+
+    fn kv_set(&mut self, key: &[u8], value: &[u8]) -> Result<(), Status> {
+        self.net.kv_set(key, value)
+    }
+
+    fn kv_delete(&mut self, key: &[u8]) -> Result<(), Status> {
+        self.net.kv_delete(key)
+    }
+}
