@@ -158,4 +158,27 @@ pub trait Demuxer {
 
     /// Forgets everything (a new segment after a discontinuity, or a seek).
     fn reset(&mut self);
+
+    /// How many of the next input bytes the demuxer would only count, never look at
+    /// (an MP4 `mdat` payload): a caller holding the input elsewhere (the media
+    /// store) may [`skip`](Demuxer::skip) them instead of copying them in. 0 when it
+    /// needs every byte (MPEG-TS) or cannot tell.
+    fn skippable(&self) -> u64 {
+        0
+    }
+
+    /// Moves over `n` input bytes as if they had been pushed; `n` must not exceed
+    /// [`skippable`](Demuxer::skippable).
+    ///
+    /// # Errors
+    /// [`DemuxError::Malformed`] when `n` exceeds what may be skipped; or what pushing
+    /// the bytes would have reported.
+    fn skip(&mut self, n: u64, sink: &mut dyn FnMut(Event)) -> Result<(), DemuxError> {
+        let _ = sink;
+        if n == 0 {
+            Ok(())
+        } else {
+            Err(DemuxError::Malformed("skipped bytes the demuxer needs"))
+        }
+    }
 }

@@ -127,6 +127,47 @@ fn hls_fmp4_segment_matches_goldens_in_any_chunking() {
 }
 
 #[test]
+fn skipping_mdat_payloads_gives_the_same_samples_as_pushing_them() {
+    let input = cat(&[
+        "hls-fmp4/init_0.mp4",
+        "hls-fmp4/v0_000.m4s",
+        "hls-fmp4/v0_001.m4s",
+    ]);
+    let (_, pushed, _) = demux(&input, 4096);
+    let mut d = FragmentDemuxer::new();
+    let mut skipped_units = Vec::new();
+    let mut sink = |e: Event| {
+        if let Event::Sample(s) = e {
+            skipped_units.push(s);
+        }
+    };
+    let (mut at, mut skipped) = (0usize, 0u64);
+    while at < input.len() {
+        let n = d.skippable().min((input.len() - at) as u64);
+        if n > 0 {
+            d.skip(n, &mut sink).unwrap();
+            at += n as usize;
+            skipped += n;
+            continue;
+        }
+        let end = (at + 512).min(input.len());
+        d.push(&input[at..end], &mut sink).unwrap();
+        at = end;
+    }
+    d.finish(&mut sink).unwrap();
+    assert_eq!(skipped_units, pushed);
+    // Most of the input (the payload) was never looked at.
+    assert!(
+        skipped * 10 > input.len() as u64 * 8,
+        "skipped {skipped} of {}",
+        input.len()
+    );
+    // Skipping more than the demuxer allows is refused.
+    let mut d = FragmentDemuxer::new();
+    assert!(d.skip(1, &mut |_| {}).is_err());
+}
+
+#[test]
 fn two_hls_segments_continue_the_timeline() {
     let input = cat(&[
         "hls-fmp4/init_0.mp4",

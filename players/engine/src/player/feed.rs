@@ -70,6 +70,14 @@ enum SegmentDemux {
 }
 
 impl SegmentDemux {
+    fn as_ref_dyn(&self) -> &dyn Demuxer {
+        match self {
+            SegmentDemux::Ts(d) => d.as_ref(),
+            SegmentDemux::Mp4(d) => d.as_ref(),
+            SegmentDemux::Audio(d) => d.as_ref(),
+        }
+    }
+
     fn as_dyn(&mut self) -> &mut dyn Demuxer {
         match self {
             SegmentDemux::Ts(d) => d.as_mut(),
@@ -214,6 +222,24 @@ impl Feeder {
                 self.segment = None;
                 self.demux = None;
                 break;
+            }
+            // What the demuxer would only count (an `mdat` payload) stays in the
+            // store: the units name it by range, the guest never copies it.
+            let skippable = self
+                .demux
+                .as_ref()
+                .map_or(0, |d| d.as_ref_dyn().skippable())
+                .min(segment.len - self.pushed);
+            if skippable > 0 {
+                if let Some(d) = self.demux.as_mut() {
+                    d.as_dyn()
+                        .skip(skippable, &mut |e| events.push(e))
+                        .map_err(|_| FeedError::Malformed("segment"))?;
+                }
+                self.pushed += skippable;
+                done += usize::try_from(skippable).unwrap_or(usize::MAX).min(budget);
+                self.absorb(events, segment, timeline, false);
+                continue;
             }
             let want = (segment.len - self.pushed).min(WINDOW as u64) as usize;
             let buf = window.get_mut(..want).unwrap_or_default();

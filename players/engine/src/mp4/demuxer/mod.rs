@@ -339,6 +339,28 @@ impl Demuxer for FragmentDemuxer {
         Ok(())
     }
 
+    /// Inside a box passed over (`mdat`, unknown boxes) of known size: the rest of it.
+    fn skippable(&self) -> u64 {
+        match self.state {
+            State::Skip(end) if end != u64::MAX => end - self.pos,
+            _ => 0,
+        }
+    }
+
+    fn skip(&mut self, n: u64, sink: &mut dyn FnMut(Event)) -> Result<(), DemuxError> {
+        if n > self.skippable() {
+            return Err(DemuxError::Malformed("skipped bytes the demuxer needs"));
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        self.pos += n;
+        let sink = &mut |event, _: Option<&SampleEncryption<'_>>| sink(event);
+        self.advance(sink)?;
+        self.emit_ready(sink);
+        Ok(())
+    }
+
     /// Forgets the stream position, buffers and pending samples; keeps the init
     /// segment's movie (a new `moov` pushed later replaces it). Offsets restart at 0.
     fn reset(&mut self) {
