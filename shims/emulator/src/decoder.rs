@@ -580,7 +580,8 @@ impl EmuDecoder {
         self.state = DecoderState::Idle;
     }
 
-    pub(crate) fn stats(&self) -> DecoderStats {
+    /// Queue levels and statistics (as `Port::decoder_info` answers).
+    pub fn stats(&self) -> DecoderStats {
         DecoderStats {
             last_pts_us: self.last_pts_us,
             queued_bytes: self.queued_bytes as u64,

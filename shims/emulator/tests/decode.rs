@@ -1,0 +1,332 @@
+//! Real decoding is bit-exact: the engine demuxes the committed fixtures, every unit
+//! goes to the emulator, the clock plays to the end, and the pictures displayed are
+//! exactly ffmpeg's (`fixtures/*.framemd5`, made by `fixtures/make-goldens.sh`), frame
+//! for frame; the decoded AAC is exactly ffmpeg's PCM; the clock follows the audio.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+
+use std::collections::BTreeMap;
+
+use wasp_core::abi::decoder::{
+    DecoderConfig, DecoderState, SampleInfo, SAMPLE_END_OF_STREAM, SAMPLE_KEYFRAME,
+};
+use wasp_core::abi::event::DecoderEventKind;
+use wasp_core::abi::media::TrackKind;
+use wasp_core::abi::Status;
+use wasp_core::{HostEvent, Port, PortId};
+use wasp_emulator::{DeviceProfile, EmulatorPort};
+use wasp_engine::media::{AccessUnit, Demuxer, Event, TrackInfo};
+use wasp_engine::mp4::{FragmentDemuxer, Progressive};
+use wasp_engine::ts::TsDemuxer;
+
+const ENGINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../players/engine/fixtures");
+const GOLDENS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
+fn read(path: &str) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Tracks, units and the bytes their ranges point into.
+struct Demuxed {
+    tracks: Vec<TrackInfo>,
+    units: Vec<AccessUnit>,
+    input: Vec<u8>,
+}
+
+fn push_all(demuxer: &mut dyn Demuxer, chunks: &[&[u8]]) -> Demuxed {
+    let (mut tracks, mut units) = (Vec::new(), Vec::new());
+    let mut sink = |e: Event| match e {
+        Event::Track(t) => tracks.push(t),
+        Event::Sample(s) => units.push(s),
+        Event::Metadata(_) => {}
+    };
+    for chunk in chunks {
+        // Small pushes, as a fetch delivers them.
+        for piece in chunk.chunks(1000) {
+            demuxer.push(piece, &mut sink).unwrap();
+        }
+    }
+    demuxer.finish(&mut sink).unwrap();
+    Demuxed {
+        tracks,
+        units,
+        input: chunks.concat(),
+    }
+}
+
+fn ts(path: &str) -> Demuxed {
+    push_all(&mut TsDemuxer::new(), &[&read(path)])
+}
+
+fn fmp4(init: &str, segment: &str) -> Demuxed {
+    push_all(&mut FragmentDemuxer::new(), &[&read(init), &read(segment)])
+}
+
+fn progressive(path: &str) -> Demuxed {
+    let input = read(path);
+    let movie = Progressive::parse(&input).unwrap();
+    let tracks = movie.tracks.iter().map(|t| t.info.clone()).collect();
+    let units = movie
+        .interleaved()
+        .map(|(i, s)| movie.tracks[i].access_unit(&s))
+        .collect();
+    Demuxed {
+        tracks,
+        units,
+        input,
+    }
+}
+
+fn us(ticks: i64, timescale: u32) -> i64 {
+    (i128::from(ticks) * 1_000_000 / i128::from(timescale)) as i64
+}
+
+fn config(t: &TrackInfo) -> DecoderConfig {
+    DecoderConfig {
+        codec: t.codec,
+        width: t.width,
+        height: t.height,
+        framerate_milli: 25_000,
+        sample_rate: t.sample_rate,
+        channels: t.channels,
+        bitrate_bps: 0,
+        bit_depth: 0,
+        bitstream: t.bitstream,
+    }
+}
+
+/// A playback: the port, and the decoder of each track played.
+struct Played {
+    port: EmulatorPort,
+    decoders: BTreeMap<TrackKind, PortId>,
+}
+
+/// Plays the first track of each kind in `kinds` through the emulator in virtual
+/// time, the way a player feeds a device: units in decode order, pushing back on
+/// `WouldBlock`, the clock anchored at the earliest pts, end of stream at the end.
+fn play(d: &Demuxed, kinds: &[TrackKind], log_timescale: bool) -> Played {
+    let mut port = EmulatorPort::new(DeviceProfile::default());
+    let mut decoders = BTreeMap::new();
+    let mut by_track = BTreeMap::new();
+    for kind in kinds {
+        let t = d.tracks.iter().find(|t| t.kind() == *kind).unwrap();
+        let id = port.decoder_open(&config(t), &t.config).unwrap();
+        if log_timescale {
+            assert!(port.set_frame_log(id, 0, 1, t.timescale));
+        }
+        decoders.insert(*kind, id);
+        by_track.insert(t.id, id);
+    }
+    let mut units: Vec<(PortId, SampleInfo, Vec<u8>)> = d
+        .units
+        .iter()
+        .filter_map(|u| {
+            let id = *by_track.get(&u.track)?;
+            // MPEG-TS carries no durations: a player takes them from the frame
+            // rate (25 fps here) or the AAC frame length.
+            let duration = match (u.duration, port.decoder(id)?.kind()) {
+                (0, TrackKind::Video) => 40_000,
+                (0, _) => us(1024, 48_000),
+                (ticks, _) => us(ticks, u.timescale),
+            };
+            let info = SampleInfo {
+                pts_us: us(u.pts, u.timescale),
+                dts_us: us(u.dts, u.timescale),
+                duration_us: duration,
+                flags: if u.keyframe { SAMPLE_KEYFRAME } else { 0 },
+                size: u.size,
+            };
+            Some((id, info, u.gather(&d.input)?))
+        })
+        .collect();
+    units.sort_by_key(|(_, info, _)| info.dts_us);
+    let anchor = units.iter().map(|(_, i, _)| i.pts_us).min().unwrap();
+    port.media_set_rate(1000);
+    port.media_set_position(anchor);
+    for (id, info, data) in &units {
+        submit(&mut port, *id, info, data);
+    }
+    for id in decoders.values() {
+        let end = SampleInfo {
+            flags: SAMPLE_END_OF_STREAM,
+            ..SampleInfo::default()
+        };
+        submit(&mut port, *id, &end, &[]);
+    }
+    for _ in 0..1000 {
+        if decoders
+            .values()
+            .all(|id| port.decoder_info(*id).state == DecoderState::Drained)
+        {
+            break;
+        }
+        port.advance(100_000);
+    }
+    Played { port, decoders }
+}
+
+fn submit(port: &mut EmulatorPort, id: PortId, info: &SampleInfo, data: &[u8]) {
+    for _ in 0..10_000 {
+        match port.decoder_submit(id, info, &[data], None) {
+            Ok(()) => return,
+            Err(Status::WouldBlock) => port.advance(5_000),
+            Err(e) => panic!("submit: {e}"),
+        }
+    }
+    panic!("the queue never drained");
+}
+
+/// The golden's frame lines (headers and `#software` left out).
+fn golden_lines(name: &str) -> Vec<String> {
+    String::from_utf8(read(&format!("{GOLDENS}/{name}")))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+fn assert_frames_match(played: &Played, golden: &str) {
+    let id = played.decoders[&TrackKind::Video];
+    let log = played.port.frame_log(id).unwrap();
+    let expected = golden_lines(golden);
+    assert!(!expected.is_empty());
+    for (i, (got, want)) in log.lines.iter().zip(&expected).enumerate() {
+        assert_eq!(got, want, "{golden}: frame {i}");
+    }
+    assert_eq!(log.lines.len(), expected.len(), "{golden}: frame count");
+    let stats = played.port.decoder(id).unwrap().stats();
+    assert_eq!(stats.corrupt, 0);
+    assert_eq!(stats.dropped, 0);
+    assert_eq!(stats.decoded as usize, expected.len());
+}
+
+#[test]
+fn h264_in_mpeg_ts_displays_exactly_ffmpegs_frames() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let played = play(&d, &[TrackKind::Video], true);
+    assert_frames_match(&played, "hls-ts_v1_000.ts.framemd5");
+    // The last picture stays on screen, as decoded planes.
+    let frame = played.port.current_video_frame().unwrap();
+    assert_eq!((frame.width, frame.height), (640, 360));
+    assert_eq!(frame.strides, [640, 320, 320]);
+    assert_eq!(
+        (frame.y.len(), frame.u.len(), frame.v.len()),
+        (640 * 360, 320 * 180, 320 * 180)
+    );
+    assert_eq!(frame.pts_us, 1_440_000 + 49 * 40_000);
+}
+
+#[test]
+fn h264_in_cmaf_displays_exactly_ffmpegs_frames() {
+    let d = fmp4(
+        &format!("{ENGINE}/hls-fmp4/init_1.mp4"),
+        &format!("{ENGINE}/hls-fmp4/v1_000.m4s"),
+    );
+    let played = play(&d, &[TrackKind::Video], true);
+    assert_frames_match(&played, "hls-fmp4_v1_000.m4s.framemd5");
+}
+
+#[test]
+fn h264_in_progressive_mp4_displays_exactly_ffmpegs_frames() {
+    let d = progressive(&format!("{ENGINE}/progressive/faststart.mp4"));
+    let played = play(&d, &[TrackKind::Video, TrackKind::Audio], true);
+    assert_frames_match(&played, "progressive_faststart.mp4.framemd5");
+}
+
+#[test]
+fn h265_in_mpeg_ts_displays_exactly_ffmpegs_frames() {
+    let d = ts(&format!("{ENGINE}/progressive/hevc-ac3.ts"));
+    let played = play(&d, &[TrackKind::Video], true);
+    assert_frames_match(&played, "progressive_hevc-ac3.ts.framemd5");
+}
+
+#[test]
+fn aac_decodes_to_exactly_ffmpegs_pcm_and_all_of_it_is_played() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let played = play(&d, &[TrackKind::Audio], false);
+    let want = String::from_utf8(read(&format!("{GOLDENS}/hls-ts_v1_000.ts.pcm.md5"))).unwrap();
+    let id = played.decoders[&TrackKind::Audio];
+    let (decoded, bytes) = played.port.decoder(id).unwrap().decoded_pcm_md5();
+    assert_eq!(decoded, want.trim());
+    // Anchored at the first unit: every sample decoded is played, in order.
+    assert_eq!(played.port.audio().md5(), want.trim());
+    assert_eq!(played.port.audio().samples() * 2, bytes);
+    let stats = played.port.decoder(id).unwrap().stats();
+    assert_eq!((stats.corrupt, stats.dropped), (0, 0));
+}
+
+#[test]
+fn with_audio_the_pictures_are_shown_on_the_audio_clock() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let played = play(&d, &[TrackKind::Video, TrackKind::Audio], true);
+    assert_frames_match(&played, "hls-ts_v1_000.ts.framemd5");
+    let video = played.decoders[&TrackKind::Video];
+    let shown: Vec<_> = played
+        .port
+        .presented()
+        .iter()
+        .filter(|p| p.decoder == video)
+        .collect();
+    assert_eq!(shown.len(), 50);
+    // Each picture is shown the moment the audio clock reaches its pts: no A/V
+    // offset at all in virtual time.
+    for p in &shown {
+        assert_eq!(p.position_us, p.pts_us, "{p:?}");
+    }
+}
+
+#[test]
+fn the_clock_stops_when_the_audio_runs_dry_and_resumes_when_it_is_fed() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let t = d
+        .tracks
+        .iter()
+        .find(|t| t.kind() == TrackKind::Audio)
+        .unwrap();
+    let mut port = EmulatorPort::new(DeviceProfile::default());
+    let id = port.decoder_open(&config(t), &t.config).unwrap();
+    let units: Vec<_> = d.units.iter().filter(|u| u.track == t.id).collect();
+    let info = |u: &AccessUnit| SampleInfo {
+        pts_us: us(u.pts, u.timescale),
+        dts_us: us(u.dts, u.timescale),
+        duration_us: us(1024, 48_000),
+        flags: SAMPLE_KEYFRAME,
+        size: u.size,
+    };
+    let first = info(units[0]);
+    port.media_set_rate(1000);
+    port.media_set_position(first.pts_us);
+    // Ten AAC frames: 10 * 1024 samples at 48 kHz = 213,333 us of audio.
+    for u in &units[..10] {
+        submit(&mut port, id, &info(u), &u.gather(&d.input).unwrap());
+    }
+    port.advance(1_000_000);
+    let clock = port.media_clock();
+    assert_eq!(
+        clock.running, 0,
+        "the clock must stop when the audio runs dry"
+    );
+    let dry = first.pts_us + 10 * 1024 * 1_000_000 / 48_000;
+    assert!(
+        (clock.position_us - dry).abs() <= 1,
+        "stopped at {}, the audio ends at {dry}",
+        clock.position_us
+    );
+    assert_eq!(port.audio().frames(), 10 * 1024);
+    let underflows = std::iter::from_fn(|| port.poll_event())
+        .filter(|e| {
+            matches!(e, HostEvent::Decoder(ev)
+                if ev.handle == id && ev.what == DecoderEventKind::Underflow)
+        })
+        .count();
+    assert_eq!(underflows, 1);
+    // Fed again, it resumes where it stopped and plays the new audio.
+    for u in &units[10..20] {
+        submit(&mut port, id, &info(u), &u.gather(&d.input).unwrap());
+    }
+    port.advance(100_000);
+    let resumed = port.media_clock();
+    assert_eq!(resumed.running, 1);
+    assert!(resumed.position_us > clock.position_us);
+    assert!(port.audio().frames() > 10 * 1024);
+}
