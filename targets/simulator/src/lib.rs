@@ -10,8 +10,10 @@
 //! through a session.
 
 pub mod bench;
+pub mod module;
 pub mod platform;
 pub mod session;
 
+pub use module::ModuleSession;
 pub use platform::PortPlatform;
 pub use session::{Action, Session};
