@@ -129,6 +129,8 @@ pub struct EmuDecoder {
     last_end_us: Option<i64>,
     held_end_us: Option<i64>,
     eos: bool,
+    /// libavcodec was sent end of stream (it must be flushed before more input).
+    draining: bool,
     drained_reported: bool,
     state: DecoderState,
     decoded: u32,
@@ -173,6 +175,7 @@ impl EmuDecoder {
             last_end_us: None,
             held_end_us: None,
             eos: false,
+            draining: false,
             drained_reported: false,
             state: DecoderState::Idle,
             decoded: 0,
@@ -572,6 +575,7 @@ impl EmuDecoder {
         self.pending.clear();
         self.playing = None;
         self.av.flush();
+        self.draining = false;
         self.queued_bytes = 0;
         self.last_end_us = None;
         self.held_end_us = None;

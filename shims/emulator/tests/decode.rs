@@ -104,7 +104,22 @@ struct Played {
 /// time, the way a player feeds a device: units in decode order, pushing back on
 /// `WouldBlock`, the clock anchored at the earliest pts, end of stream at the end.
 fn play(d: &Demuxed, kinds: &[TrackKind], log_timescale: bool) -> Played {
-    let mut port = EmulatorPort::new(DeviceProfile::default());
+    play_on(
+        EmulatorPort::new(DeviceProfile::default()),
+        d,
+        kinds,
+        log_timescale,
+        false,
+    )
+}
+
+fn play_on(
+    mut port: EmulatorPort,
+    d: &Demuxed,
+    kinds: &[TrackKind],
+    log_timescale: bool,
+    garbage_first: bool,
+) -> Played {
     let mut decoders = BTreeMap::new();
     let mut by_track = BTreeMap::new();
     for kind in kinds {
@@ -115,6 +130,23 @@ fn play(d: &Demuxed, kinds: &[TrackKind], log_timescale: bool) -> Played {
         }
         decoders.insert(*kind, id);
         by_track.insert(t.id, id);
+        if garbage_first {
+            // Hostile units, an empty one among them, then a seek's flush.
+            for (i, len) in [0usize, 5, 188, 4000, 0, 77].into_iter().enumerate() {
+                let junk: Vec<u8> = (0..len).map(|b| (b * 31 + i) as u8).collect();
+                let info = SampleInfo {
+                    pts_us: i as i64,
+                    dts_us: i as i64,
+                    duration_us: 40_000,
+                    flags: SAMPLE_KEYFRAME,
+                    size: len as u32,
+                };
+                submit(&mut port, id, &info, &junk);
+                port.advance(10_000);
+            }
+            assert!(port.decoder_info(id).corrupt >= 2);
+            port.decoder_flush(id);
+        }
     }
     let mut units: Vec<(PortId, SampleInfo, Vec<u8>)> = d
         .units
@@ -329,4 +361,45 @@ fn the_clock_stops_when_the_audio_runs_dry_and_resumes_when_it_is_fed() {
     assert_eq!(resumed.running, 1);
     assert!(resumed.position_us > clock.position_us);
     assert!(port.audio().frames() > 10 * 1024);
+}
+
+#[test]
+fn garbage_then_a_flush_leaves_the_decoder_bit_exact() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let port = EmulatorPort::new(DeviceProfile::default());
+    let mut played = play_on(port, &d, &[TrackKind::Video, TrackKind::Audio], true, true);
+    let id = played.decoders[&TrackKind::Video];
+    let lines = played.port.frame_log(id).unwrap().lines.clone();
+    assert_eq!(lines, golden_lines("hls-ts_v1_000.ts.framemd5"));
+    assert_eq!(played.port.decoder_info(id).decoded, 50);
+}
+
+#[test]
+fn the_played_audio_is_written_as_a_wav_file() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let path = std::env::temp_dir().join(format!("wasp-emulator-{}.wav", std::process::id()));
+    let mut port = EmulatorPort::new(DeviceProfile::default());
+    port.audio_mut().write_wav(&path).unwrap();
+    let mut played = play_on(port, &d, &[TrackKind::Audio], false, false);
+    played.port.audio_mut().finish().unwrap();
+    let wav = read(path.to_str().unwrap());
+    std::fs::remove_file(&path).unwrap();
+    let frames = played.port.audio().frames();
+    assert!(frames > 90_000, "{frames}"); // about two seconds at 48 kHz
+    let data = (frames * 4) as u32;
+    assert_eq!(&wav[..4], b"RIFF");
+    assert_eq!(u32::from_le_bytes(wav[4..8].try_into().unwrap()), data + 36);
+    assert_eq!(&wav[8..16], b"WAVEfmt ");
+    assert_eq!(u16::from_le_bytes([wav[22], wav[23]]), 2); // channels
+    assert_eq!(u32::from_le_bytes(wav[24..28].try_into().unwrap()), 48_000);
+    assert_eq!(&wav[36..40], b"data");
+    assert_eq!(u32::from_le_bytes(wav[40..44].try_into().unwrap()), data);
+    assert_eq!(wav.len(), 44 + data as usize);
+    // The samples in the file are the ones played (ffmpeg's PCM, as checked above).
+    use md5::{Digest, Md5};
+    let md5: String = Md5::digest(&wav[44..])
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(md5, played.port.audio().md5());
 }
