@@ -135,17 +135,20 @@ impl<'a> Planes<'a> {
         })
     }
 
-    /// The RGB of luma sample `(x, y)` with chroma sample `(x / 2, y / 2)`; black if
-    /// a byte is missing (checked in `new`: cannot happen).
-    #[inline]
-    fn rgb(&self, x: usize, y: usize) -> [u8; 3] {
+    /// Luma row `y` and the chroma rows it uses (`y / 2`); empty past the end
+    /// (checked in `new`: cannot happen).
+    fn rows(&self, y: usize) -> [&'a [u8]; 3] {
         let f = self.frame;
-        let luma = f.y.get(y * self.y_stride + x);
-        let at = (y / 2) * self.uv_stride + x / 2;
-        match (luma, f.u.get(at), f.v.get(at)) {
-            (Some(&l), Some(&u), Some(&v)) => yuv_to_rgb(l, u, v),
-            _ => [0; 3],
-        }
+        let (w, cw) = (f.width as usize, f.width.div_ceil(2) as usize);
+        let at = |plane: &'a [u8], start: usize, len: usize| {
+            plane.get(start..start + len).unwrap_or_default()
+        };
+        let c = (y / 2) * self.uv_stride;
+        [
+            at(f.y, y * self.y_stride, w),
+            at(f.u, c, cw),
+            at(f.v, c, cw),
+        ]
     }
 }
 
@@ -188,37 +191,68 @@ pub fn compose(
     if width == 0 {
         return Ok(());
     }
-    let mut rows = planes
-        .as_ref()
-        .map(|p| Stepper::new(0, p.frame.height, height));
-    for (y, line) in out.chunks_exact_mut(row_bytes).enumerate() {
-        let graphics_row = graphics.row(y as u32).unwrap_or_default();
-        let video_y = rows.as_mut().map(|r| {
-            let v = r.get() as usize;
-            r.advance();
-            v
-        });
-        let mut columns = planes
-            .as_ref()
-            .map(|p| Stepper::new(0, p.frame.width, width));
-        for (x, px) in line.chunks_exact_mut(bpp).enumerate() {
-            let under = match (&planes, video_y, columns.as_mut()) {
-                (Some(p), Some(vy), Some(c)) => {
-                    let vx = c.get() as usize;
-                    c.advance();
-                    p.rgb(vx, vy)
-                }
-                _ => [0; 3],
-            };
-            let g = graphics_row.get(x).copied().unwrap_or_default();
-            let k = 255 - u32::from(g[3]);
-            for (o, (&gc, &vc)) in px.iter_mut().zip(g.iter().zip(under.iter())) {
-                *o = (u32::from(gc) + div255(u32::from(vc) * k)).min(255) as u8;
-            }
-            if let Some(a) = px.get_mut(3) {
-                *a = 255;
-            }
-        }
+    match format {
+        OutputFormat::Rgb888 => write::<3>(planes.as_ref(), graphics, out, row_bytes),
+        OutputFormat::Rgba8888 => write::<4>(planes.as_ref(), graphics, out, row_bytes),
     }
     Ok(())
+}
+
+/// The loop of [`compose`], one per output pixel size.
+fn write<const N: usize>(
+    planes: Option<&Planes<'_>>,
+    graphics: &Canvas<'_>,
+    out: &mut [u8],
+    row_bytes: usize,
+) {
+    let (width, height) = (graphics.width(), graphics.height());
+    let mut rows = planes.map(|p| Stepper::new(0, p.frame.height, height));
+    for (y, line) in out.chunks_exact_mut(row_bytes).enumerate() {
+        let (line, _) = line.as_chunks_mut::<N>();
+        // y < height, which fits u32.
+        let graphics_row = graphics.row(y as u32).unwrap_or_default();
+        let pixels = line.iter_mut().zip(graphics_row);
+        let (Some(p), Some(r)) = (planes, rows.as_mut()) else {
+            // No video: the plane over black is its colour (div255(0) = 0).
+            for (o, g) in pixels {
+                put(o, [g[0], g[1], g[2]]);
+            }
+            continue;
+        };
+        let [luma, u, v] = p.rows(r.get() as usize);
+        r.advance();
+        let mut columns = Stepper::new(0, p.frame.width, width);
+        for (o, g) in pixels {
+            let x = columns.get() as usize;
+            columns.advance();
+            if g[3] == 255 {
+                // Opaque: the video does not show (div255(v * 0) = 0).
+                put(o, [g[0], g[1], g[2]]);
+                continue;
+            }
+            let c = x / 2;
+            let video = match (luma.get(x), u.get(c), v.get(c)) {
+                (Some(&l), Some(&u), Some(&v)) => yuv_to_rgb(l, u, v),
+                _ => [0; 3],
+            };
+            let k = 255 - u32::from(g[3]);
+            let over = |g: u8, v: u8| (u32::from(g) + div255(u32::from(v) * k)).min(255) as u8;
+            put(
+                o,
+                [
+                    over(g[0], video[0]),
+                    over(g[1], video[1]),
+                    over(g[2], video[2]),
+                ],
+            );
+        }
+    }
+}
+
+/// Stores an output pixel: R, G, B, and A = 255 when there are four bytes.
+#[inline]
+fn put<const N: usize>(o: &mut [u8; N], rgb: [u8; 3]) {
+    for (dst, src) in o.iter_mut().zip(rgb.iter().chain(&[255])) {
+        *dst = *src;
+    }
 }

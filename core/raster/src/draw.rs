@@ -9,9 +9,9 @@ use wasp_abi::gfx::{draw_commands, glyph_quads, Color, DrawCommand, Rect};
 use wasp_abi::Status;
 
 use crate::canvas::{Area, Canvas};
-use crate::image::{fetch_a8, fetch_rgb565, fetch_rgba, Format, Image, Images, Source};
+use crate::image::{Format, Image, Images, Read, Rgb565, Rgba, Source, A8};
 use crate::pixel::{blend_into, tint, Pixel};
-use crate::sample::Stepper;
+use crate::sample::{inside, Stepper};
 
 impl Canvas<'_> {
     /// `op::CLEAR`: every pixel of the clip becomes `color`, replacing (not
@@ -109,54 +109,84 @@ impl Canvas<'_> {
     }
 
     fn draw_source(&mut self, source: &Source<'_>, src: &Rect, dst: &Rect, t: Pixel) {
-        let area = self.clip_area().intersect(&Area::of(dst));
-        if src.w == 0 || src.h == 0 || area.is_empty() {
-            return;
-        }
-        // One loop per format so the fetch is inlined, not matched per pixel.
-        match source.format {
-            Format::Rgba => self.blit(source, src, dst, area, t, fetch_rgba),
-            Format::A8 => self.blit(source, src, dst, area, t, fetch_a8),
-            Format::Rgb565 => self.blit(source, src, dst, area, t, fetch_rgb565),
+        // One loop per format and tint kind, so reads and tints are inlined, not
+        // matched per pixel.
+        match (source.format, t == [255; 4]) {
+            (Format::Rgba, true) => self.blit::<Rgba, true>(source, src, dst, t),
+            (Format::Rgba, false) => self.blit::<Rgba, false>(source, src, dst, t),
+            (Format::A8, true) => self.blit::<A8, true>(source, src, dst, t),
+            (Format::A8, false) => self.blit::<A8, false>(source, src, dst, t),
+            (Format::Rgb565, true) => self.blit::<Rgb565, true>(source, src, dst, t),
+            (Format::Rgb565, false) => self.blit::<Rgb565, false>(source, src, dst, t),
         }
     }
 
-    fn blit<F>(
+    fn blit<R: Read, const WHITE: bool>(
         &mut self,
         source: &Source<'_>,
         src: &Rect,
         dst: &Rect,
-        area: Area,
         t: Pixel,
-        fetch: F,
-    ) where
-        F: Fn(&[u8], usize) -> Option<Pixel>,
-    {
-        // The first visible pixel's index inside `dst`: area lies inside dst, so
-        // these are in 0..dst.w and 0..dst.h.
-        let first_x = (area.x0 - i64::from(dst.x)).unsigned_abs();
-        let first_y = (area.y0 - i64::from(dst.y)).unsigned_abs();
-        let columns = Stepper::new(first_x, src.w, dst.w);
-        let mut rows = Stepper::new(first_y, src.h, dst.h);
+    ) {
+        let area = self.clip_area().intersect(&Area::of(dst));
+        if src.w == 0 || src.h == 0 || area.is_empty() {
+            return;
+        }
+        let (dx, dy) = (i64::from(dst.x), i64::from(dst.y));
         let (sx, sy) = (i64::from(src.x), i64::from(src.y));
-        let width = i64::from(source.width());
-        let white = t == [255; 4];
-        for y in area.y0..area.y1 {
-            // Stepper positions are below src.w/src.h (< 2^32): no i64 overflow.
+        // The visible pixels' indices inside `dst` (area lies inside dst: all in
+        // 0..dst.w and 0..dst.h), narrowed to those whose samples are in the image.
+        let (x0, x1) = (area.x0 - dx, area.x1 - dx);
+        let (y0, y1) = (area.y0 - dy, area.y1 - dy);
+        let (i0, i1) = inside(
+            x0.unsigned_abs(),
+            x1.unsigned_abs(),
+            sx,
+            src.w,
+            dst.w,
+            source.width(),
+        );
+        let (j0, j1) = inside(
+            y0.unsigned_abs(),
+            y1.unsigned_abs(),
+            sy,
+            src.h,
+            dst.h,
+            source.height(),
+        );
+        if i0 >= i1 {
+            return;
+        }
+        // i0..i1 and j0..j1 are below 2^32: the i64 sums below cannot overflow.
+        let (i0, i1, j0, j1) = (i0 as i64, i1 as i64, j0 as i64, j1 as i64);
+        let columns = Stepper::new(i0.unsigned_abs(), src.w, dst.w);
+        let mut rows = Stepper::new(j0.unsigned_abs(), src.h, dst.h);
+        let unscaled = src.w == dst.w;
+        let pixel = |p: Pixel| if WHITE { p } else { tint(p, t) };
+        for j in j0..j1 {
             let row = source.row(sy + rows.get() as i64);
             rows.advance();
-            let (Some(row), Some(span)) = (row, self.span_mut(y, area.x0, area.x1)) else {
+            let (Some(row), Some(span)) = (row, self.span_mut(dy + j, dx + i0, dx + i1)) else {
                 continue;
             };
-            let mut xs = columns;
-            for d in span {
-                let x = sx + xs.get() as i64;
-                xs.advance();
-                if x < 0 || x >= width {
-                    continue;
+            if unscaled {
+                // Source columns sx + i0.. follow one another: walk both rows together.
+                let start = usize::try_from(sx + i0)
+                    .unwrap_or(usize::MAX)
+                    .saturating_mul(R::BPP);
+                let bytes = row.get(start..).unwrap_or_default();
+                for (d, s) in span.iter_mut().zip(bytes.chunks_exact(R::BPP)) {
+                    blend_into(d, pixel(R::read(s)));
                 }
-                if let Some(p) = fetch(row, x as usize) {
-                    blend_into(d, if white { p } else { tint(p, t) });
+            } else {
+                let mut xs = columns;
+                for d in span {
+                    // In 0..width by `inside`.
+                    let x = (sx + xs.get() as i64) as usize;
+                    xs.advance();
+                    if let Some(p) = R::at(row, x) {
+                        blend_into(d, pixel(p));
+                    }
                 }
             }
         }

@@ -104,6 +104,11 @@ impl<'a> Source<'a> {
         self.width
     }
 
+    /// Height in pixels.
+    pub(crate) fn height(&self) -> u32 {
+        self.height
+    }
+
     /// Row `y`'s bytes; `None` outside the image.
     #[inline]
     pub(crate) fn row(&self, y: i64) -> Option<&'a [u8]> {
@@ -119,25 +124,65 @@ impl<'a> Source<'a> {
             .ok()
             .filter(|&x| x < self.width as usize)?;
         match self.format {
-            Format::Rgba => fetch_rgba(row, x),
-            Format::A8 => fetch_a8(row, x),
-            Format::Rgb565 => fetch_rgb565(row, x),
+            Format::Rgba => Rgba::at(row, x),
+            Format::A8 => A8::at(row, x),
+            Format::Rgb565 => Rgb565::at(row, x),
         }
     }
 }
 
-#[inline]
-pub(crate) fn fetch_rgba(row: &[u8], x: usize) -> Option<Pixel> {
-    row.get(x * 4..x * 4 + 4)?.try_into().ok()
+/// How one pixel format reads as a premultiplied pixel ([`Image::pixel`]).
+pub(crate) trait Read {
+    /// Bytes per pixel.
+    const BPP: usize;
+    /// The pixel in `bytes` (exactly `BPP` of them; anything else reads as
+    /// transparent, which the callers' `chunks_exact` rules out).
+    fn read(bytes: &[u8]) -> Pixel;
+    /// Pixel `x` of a row; `None` past its end.
+    #[inline]
+    fn at(row: &[u8], x: usize) -> Option<Pixel> {
+        let start = x.checked_mul(Self::BPP)?;
+        row.get(start..start.checked_add(Self::BPP)?)
+            .map(Self::read)
+    }
 }
 
-#[inline]
-pub(crate) fn fetch_a8(row: &[u8], x: usize) -> Option<Pixel> {
-    row.get(x).map(|&k| [k; 4])
+/// `Rgba8888Premul`: the bytes as they are.
+pub(crate) struct Rgba;
+/// `A8`: coverage `k` is `[k, k, k, k]`.
+pub(crate) struct A8;
+/// `Rgb565`, little-endian: opaque, widened by bit replication.
+pub(crate) struct Rgb565;
+
+impl Read for Rgba {
+    const BPP: usize = 4;
+    #[inline]
+    fn read(bytes: &[u8]) -> Pixel {
+        match *bytes {
+            [r, g, b, a] => [r, g, b, a],
+            _ => [0; 4],
+        }
+    }
 }
 
-#[inline]
-pub(crate) fn fetch_rgb565(row: &[u8], x: usize) -> Option<Pixel> {
-    let b = row.get(x * 2..x * 2 + 2)?;
-    Some(rgb565(u16::from_le_bytes(b.try_into().ok()?)))
+impl Read for A8 {
+    const BPP: usize = 1;
+    #[inline]
+    fn read(bytes: &[u8]) -> Pixel {
+        match *bytes {
+            [k] => [k; 4],
+            _ => [0; 4],
+        }
+    }
+}
+
+impl Read for Rgb565 {
+    const BPP: usize = 2;
+    #[inline]
+    fn read(bytes: &[u8]) -> Pixel {
+        match *bytes {
+            [lo, hi] => rgb565(u16::from_le_bytes([lo, hi])),
+            _ => [0; 4],
+        }
+    }
 }

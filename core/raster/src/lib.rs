@@ -25,6 +25,9 @@
 #![no_std]
 #![deny(unsafe_code)]
 
+#[cfg(test)]
+extern crate std;
+
 mod canvas;
 mod compose;
 mod draw;

@@ -17,10 +17,47 @@ pub const fn source_index(i: u32, src_len: u32, dst_len: u32) -> Option<u32> {
     if i >= dst_len {
         return None;
     }
-    // (2i + 1) * src_len < 2^33 * 2^32: u128 cannot overflow.
-    let num = (2 * i as u128 + 1) * src_len as u128;
     // Below src_len because 2i + 1 < 2 * dst_len.
-    Some((num / (2 * dst_len as u128)) as u32)
+    Some(index(i as u64, src_len, dst_len) as u32)
+}
+
+/// The formula, for `dst_len > 0`.
+const fn index(i: u64, src_len: u32, dst_len: u32) -> u64 {
+    // (2i + 1) * src_len < 2^34 * 2^32: u128 cannot overflow.
+    let num = (2 * i as u128 + 1) * src_len as u128;
+    (num / (2 * dst_len as u128)) as u64
+}
+
+/// The destination indices in `first..end` (within `0..dst_len`) whose source pixel
+/// `pos + source_index(i)` lies in `0..size`. Samples never decrease as `i` grows, so
+/// they form one range, found by two binary searches: the pixels outside the image
+/// are skipped without visiting them.
+pub(crate) fn inside(
+    first: u64,
+    end: u64,
+    pos: i64,
+    src_len: u32,
+    dst_len: u32,
+    size: u32,
+) -> (u64, u64) {
+    // pos + index < 2^31 + 2^32: no i64 overflow.
+    let sample = |i: u64| pos + index(i, src_len, dst_len) as i64;
+    let lo = partition(first, end, |i| sample(i) < 0);
+    let hi = partition(lo, end, |i| sample(i) < i64::from(size));
+    (lo, hi)
+}
+
+/// The first index in `lo..hi` where `before` is false (`before` holds on a prefix).
+fn partition(mut lo: u64, mut hi: u64, before: impl Fn(u64) -> bool) -> u64 {
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// Walks [`source_index`] for `i = start, start + 1, ...` with one division up front
@@ -72,6 +109,7 @@ impl Stepper {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::vec::Vec;
 
     #[test]
     fn stepper_walks_the_closed_form() {
@@ -97,6 +135,50 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn inside_is_the_range_of_samples_in_the_image() {
+        for (pos, src, dst, size) in [
+            (0, 3, 5, 3),
+            (-2, 3, 5, 3),
+            (-1, 9, 3, 5),
+            (2, 4, 8, 4),
+            (-100, 2, 7, 1),
+            (3, 1, 4, 3),
+            (0, 0, 4, 3),
+        ] {
+            for first in 0..dst {
+                for end in first..=dst {
+                    let want: Vec<u64> = (u64::from(first)..u64::from(end))
+                        .filter(|&i| {
+                            (0..i64::from(size)).contains(
+                                &(pos + i64::from(source_index(i as u32, src, dst).unwrap())),
+                            )
+                        })
+                        .collect();
+                    let (lo, hi) = inside(first.into(), end.into(), pos, src, dst, size);
+                    assert_eq!(
+                        (lo..hi).collect::<Vec<_>>(),
+                        want,
+                        "{pos} {src}->{dst} in {size}, {first}..{end}"
+                    );
+                }
+            }
+        }
+        // Far outside in both directions, with the largest lengths.
+        assert_eq!(
+            inside(
+                0,
+                u64::from(u32::MAX),
+                i64::from(i32::MIN),
+                u32::MAX,
+                u32::MAX,
+                10
+            ),
+            (1 << 31, (1 << 31) + 10)
+        );
+        assert_eq!(inside(0, 5, i64::from(i32::MAX), 1, 5, 10), (0, 0));
     }
 
     #[test]
