@@ -258,11 +258,32 @@ impl EmuDecoder {
         if self.eos {
             return false;
         }
+        self.stall_at().is_none_or(|end| position >= end)
+    }
+
+    /// The media position at which the clock must stop for want of data from this
+    /// decoder (`None`: it has nothing at all).
+    ///
+    /// Audio: where the decoded audio ends (the clock is the audio). Video: where
+    /// the submitted units end, or, once every unit went into libavcodec, where its
+    /// output ends: the last pictures of a stream with B-frames stay inside the
+    /// decoder until more units (or end of stream) push them out, and the clock must
+    /// wait for them rather than leave them behind as late.
+    fn stall_at(&self) -> Option<i64> {
         if self.kind() == TrackKind::Audio {
-            // The clock is the audio: it stops where the decoded audio ends.
-            return self.audio_horizon().is_none_or(|end| position >= end);
+            return self.audio_horizon();
         }
-        self.held_end_us.is_none_or(|end| position >= end)
+        let held = self.held_end_us?;
+        if !self.queue.is_empty() || self.decoding.is_some() {
+            return Some(held);
+        }
+        let out = self
+            .pool
+            .values()
+            .map(|o| end_of(o.info()))
+            .chain(self.last_end_us)
+            .max();
+        out.map(|o| o.min(held))
     }
 
     /// Whether the clock may (re)start at `position`.
@@ -558,13 +579,7 @@ impl EmuDecoder {
             Some(p) => Some(p.end_us()),
             None => self.pool.first_key_value().map(|(_, o)| o.info().pts_us),
         };
-        let held_end = if self.eos {
-            None
-        } else if self.kind() == TrackKind::Audio {
-            self.audio_horizon()
-        } else {
-            self.held_end_us
-        };
+        let held_end = if self.eos { None } else { self.stall_at() };
         (decode, next_pts, held_end)
     }
 

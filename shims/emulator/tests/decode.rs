@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use wasp_core::abi::decoder::{
-    DecoderConfig, DecoderState, SampleInfo, SAMPLE_END_OF_STREAM, SAMPLE_KEYFRAME,
+    DecoderConfig, DecoderState, SampleInfo, SAMPLE_DECODE_ONLY, SAMPLE_END_OF_STREAM,
+    SAMPLE_KEYFRAME,
 };
 use wasp_core::abi::event::DecoderEventKind;
 use wasp_core::abi::media::TrackKind;
@@ -104,22 +105,33 @@ struct Played {
 /// time, the way a player feeds a device: units in decode order, pushing back on
 /// `WouldBlock`, the clock anchored at the earliest pts, end of stream at the end.
 fn play(d: &Demuxed, kinds: &[TrackKind], log_timescale: bool) -> Played {
+    let options = Options {
+        log_timescale,
+        ..Options::default()
+    };
     play_on(
         EmulatorPort::new(DeviceProfile::default()),
         d,
         kinds,
-        log_timescale,
-        false,
+        &options,
     )
 }
 
-fn play_on(
-    mut port: EmulatorPort,
-    d: &Demuxed,
-    kinds: &[TrackKind],
+/// How [`play_on`] feeds the device.
+#[derive(Default)]
+struct Options {
+    /// Log pictures in the track's timescale (else µs).
     log_timescale: bool,
+    /// Submit hostile units and flush before the stream.
     garbage_first: bool,
-) -> Played {
+    /// Anchor the clock here instead of the earliest pts.
+    anchor: Option<i64>,
+    /// Units with these pts are marked `SAMPLE_DECODE_ONLY`.
+    decode_only: Vec<i64>,
+}
+
+fn play_on(mut port: EmulatorPort, d: &Demuxed, kinds: &[TrackKind], o: &Options) -> Played {
+    let (log_timescale, garbage_first) = (o.log_timescale, o.garbage_first);
     let mut decoders = BTreeMap::new();
     let mut by_track = BTreeMap::new();
     for kind in kinds {
@@ -171,7 +183,13 @@ fn play_on(
         })
         .collect();
     units.sort_by_key(|(_, info, _)| info.dts_us);
-    let anchor = units.iter().map(|(_, i, _)| i.pts_us).min().unwrap();
+    for (_, info, _) in &mut units {
+        if o.decode_only.contains(&info.pts_us) {
+            info.flags |= SAMPLE_DECODE_ONLY;
+        }
+    }
+    let earliest = units.iter().map(|(_, i, _)| i.pts_us).min().unwrap();
+    let anchor = o.anchor.unwrap_or(earliest);
     port.media_set_rate(1000);
     port.media_set_position(anchor);
     for (id, info, data) in &units {
@@ -367,7 +385,12 @@ fn the_clock_stops_when_the_audio_runs_dry_and_resumes_when_it_is_fed() {
 fn garbage_then_a_flush_leaves_the_decoder_bit_exact() {
     let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
     let port = EmulatorPort::new(DeviceProfile::default());
-    let mut played = play_on(port, &d, &[TrackKind::Video, TrackKind::Audio], true, true);
+    let options = Options {
+        log_timescale: true,
+        garbage_first: true,
+        ..Options::default()
+    };
+    let mut played = play_on(port, &d, &[TrackKind::Video, TrackKind::Audio], &options);
     let id = played.decoders[&TrackKind::Video];
     let lines = played.port.frame_log(id).unwrap().lines.clone();
     assert_eq!(lines, golden_lines("hls-ts_v1_000.ts.framemd5"));
@@ -380,7 +403,7 @@ fn the_played_audio_is_written_as_a_wav_file() {
     let path = std::env::temp_dir().join(format!("wasp-emulator-{}.wav", std::process::id()));
     let mut port = EmulatorPort::new(DeviceProfile::default());
     port.audio_mut().write_wav(&path).unwrap();
-    let mut played = play_on(port, &d, &[TrackKind::Audio], false, false);
+    let mut played = play_on(port, &d, &[TrackKind::Audio], &Options::default());
     played.port.audio_mut().finish().unwrap();
     let wav = read(path.to_str().unwrap());
     std::fs::remove_file(&path).unwrap();
@@ -402,4 +425,201 @@ fn the_played_audio_is_written_as_a_wav_file() {
         .map(|b| format!("{b:02x}"))
         .collect();
     assert_eq!(md5, played.port.audio().md5());
+}
+
+/// The pts (µs) of the n-th picture of `hls-ts/v1_000.ts` in presentation order.
+fn v1_pts(n: i64) -> i64 {
+    1_440_000 + n * 40_000
+}
+
+#[test]
+fn pre_roll_and_decode_only_pictures_are_decoded_but_never_shown() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let options = Options {
+        log_timescale: true,
+        // An accurate seek to picture 30: the GOP from picture 25 is pre-roll.
+        anchor: Some(v1_pts(30)),
+        // And the player marks two pictures decode-only.
+        decode_only: vec![v1_pts(40), v1_pts(41)],
+        ..Options::default()
+    };
+    let port = EmulatorPort::new(DeviceProfile::default());
+    let played = play_on(port, &d, &[TrackKind::Video], &options);
+    let id = played.decoders[&TrackKind::Video];
+    let golden = golden_lines("hls-ts_v1_000.ts.framemd5");
+    let want: Vec<String> = golden[30..40]
+        .iter()
+        .chain(&golden[42..])
+        .cloned()
+        .collect();
+    assert_eq!(played.port.frame_log(id).unwrap().lines, want);
+    let stats = played.port.decoder(id).unwrap().stats();
+    assert_eq!((stats.decoded, stats.dropped, stats.corrupt), (18, 32, 0));
+}
+
+#[test]
+fn a_seek_flushes_and_shows_the_new_position_exactly() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let t = d
+        .tracks
+        .iter()
+        .find(|t| t.kind() == TrackKind::Video)
+        .unwrap();
+    let mut port = EmulatorPort::new(DeviceProfile::default());
+    let id = port.decoder_open(&config(t), &t.config).unwrap();
+    assert!(port.set_frame_log(id, 0, 1, 90_000));
+    let units: Vec<(SampleInfo, Vec<u8>)> = d
+        .units
+        .iter()
+        .filter(|u| u.track == t.id)
+        .map(|u| {
+            let info = SampleInfo {
+                pts_us: us(u.pts, u.timescale),
+                dts_us: us(u.dts, u.timescale),
+                duration_us: 40_000,
+                flags: if u.keyframe { SAMPLE_KEYFRAME } else { 0 },
+                size: u.size,
+            };
+            (info, u.gather(&d.input).unwrap())
+        })
+        .collect();
+    // The second GOP starts at the second keyframe (decode order).
+    let second = units
+        .iter()
+        .skip(1)
+        .position(|(i, _)| i.flags & SAMPLE_KEYFRAME != 0)
+        .unwrap()
+        + 1;
+    assert_eq!(units[second].0.pts_us, v1_pts(25));
+    port.media_set_rate(1000);
+    port.media_set_position(v1_pts(0));
+    for (info, data) in &units[..second] {
+        submit(&mut port, id, info, data);
+    }
+    port.advance(300_000);
+    let before = port.frame_log(id).unwrap().lines.len();
+    assert!(
+        (5..25).contains(&before),
+        "{before} pictures before the seek"
+    );
+    // Seek to picture 25: flush, re-anchor, feed from its keyframe.
+    port.decoder_flush(id);
+    port.media_set_position(v1_pts(25));
+    for (info, data) in &units[second..] {
+        submit(&mut port, id, info, data);
+    }
+    let end = SampleInfo {
+        flags: SAMPLE_END_OF_STREAM,
+        ..SampleInfo::default()
+    };
+    submit(&mut port, id, &end, &[]);
+    port.advance(3_000_000);
+    let golden = golden_lines("hls-ts_v1_000.ts.framemd5");
+    let want: Vec<String> = golden[..before]
+        .iter()
+        .chain(&golden[25..])
+        .cloned()
+        .collect();
+    assert_eq!(port.frame_log(id).unwrap().lines, want);
+    assert_eq!(port.decoder_info(id).state, DecoderState::Drained);
+}
+
+#[test]
+fn at_double_rate_pictures_come_twice_as_fast() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let mut port = EmulatorPort::new(DeviceProfile::default());
+    port.media_set_rate(2000);
+    let t = d
+        .tracks
+        .iter()
+        .find(|t| t.kind() == TrackKind::Video)
+        .unwrap();
+    let id = port.decoder_open(&config(t), &t.config).unwrap();
+    port.media_set_position(v1_pts(0));
+    for u in d.units.iter().filter(|u| u.track == t.id) {
+        let info = SampleInfo {
+            pts_us: us(u.pts, u.timescale),
+            dts_us: us(u.dts, u.timescale),
+            duration_us: 40_000,
+            flags: 0,
+            size: u.size,
+        };
+        submit(&mut port, id, &info, &u.gather(&d.input).unwrap());
+    }
+    let end = SampleInfo {
+        flags: SAMPLE_END_OF_STREAM,
+        ..SampleInfo::default()
+    };
+    submit(&mut port, id, &end, &[]);
+    port.advance(2_000_000);
+    let shown: Vec<_> = port
+        .presented()
+        .iter()
+        .filter(|p| p.decoder == id)
+        .collect();
+    assert_eq!(shown.len(), 50);
+    // 40 ms of media apart, 20 ms of device time apart.
+    for w in shown.windows(2) {
+        assert_eq!(w[1].pts_us - w[0].pts_us, 40_000);
+        assert_eq!(w[1].at_us - w[0].at_us, 20_000, "{w:?}");
+    }
+}
+
+#[test]
+fn a_video_stall_waits_for_the_pictures_inside_the_decoder_and_loses_none() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    let t = d
+        .tracks
+        .iter()
+        .find(|t| t.kind() == TrackKind::Video)
+        .unwrap();
+    let mut port = EmulatorPort::new(DeviceProfile::default());
+    let id = port.decoder_open(&config(t), &t.config).unwrap();
+    assert!(port.set_frame_log(id, 0, 1, 90_000));
+    let units: Vec<(SampleInfo, Vec<u8>)> = d
+        .units
+        .iter()
+        .filter(|u| u.track == t.id)
+        .map(|u| {
+            let info = SampleInfo {
+                pts_us: us(u.pts, u.timescale),
+                dts_us: us(u.dts, u.timescale),
+                duration_us: 40_000,
+                flags: 0,
+                size: u.size,
+            };
+            (info, u.gather(&d.input).unwrap())
+        })
+        .collect();
+    port.media_set_rate(1000);
+    port.media_set_position(v1_pts(0));
+    for (info, data) in &units[..25] {
+        submit(&mut port, id, info, data);
+    }
+    port.advance(3_000_000);
+    let clock = port.media_clock();
+    assert_eq!(clock.running, 0);
+    let shown = port.frame_log(id).unwrap().lines.len();
+    // The clock stopped at the end of the last picture out of libavcodec: the
+    // ones it still holds for reordering wait, and so does the clock.
+    assert!(shown < 25, "{shown}");
+    assert_eq!(clock.position_us, v1_pts(shown as i64));
+    let underflow = std::iter::from_fn(|| port.poll_event())
+        .any(|e| matches!(e, HostEvent::Decoder(ev) if ev.what == DecoderEventKind::Underflow));
+    assert!(underflow);
+    for (info, data) in &units[25..] {
+        submit(&mut port, id, info, data);
+    }
+    let end = SampleInfo {
+        flags: SAMPLE_END_OF_STREAM,
+        ..SampleInfo::default()
+    };
+    submit(&mut port, id, &end, &[]);
+    port.advance(3_000_000);
+    assert_eq!(
+        port.frame_log(id).unwrap().lines,
+        golden_lines("hls-ts_v1_000.ts.framemd5")
+    );
+    let stats = port.decoder_info(id);
+    assert_eq!((stats.decoded, stats.dropped), (50, 0));
 }
