@@ -116,6 +116,9 @@ impl Player {
                 };
                 self.last_success_us = now;
                 let url = self.url.clone().unwrap_or_default();
+                if super::dash::looks_like_mpd(&bytes) {
+                    return self.open_mpd(p, &bytes, &url, now);
+                }
                 match hls::parse_bytes(&bytes, &url) {
                     Ok(Playlist::Master(master)) => self.open_master(p, master),
                     Ok(Playlist::Media(media)) => {
@@ -141,7 +144,7 @@ impl Player {
         }
     }
 
-    fn open_master<P: Platform>(&mut self, p: &mut P, master: MasterPlaylist) {
+    pub(super) fn open_master<P: Platform>(&mut self, p: &mut P, master: MasterPlaylist) {
         let display = p.display_info().ok();
         let mut renditions = Vec::new();
         for v in &master.variants {
@@ -149,34 +152,15 @@ impl Player {
             let (width, height) = v.stream.resolution.map_or((0, 0), |r| (r.width, r.height));
             let bandwidth = u32::try_from(v.stream.bandwidth).unwrap_or(u32::MAX);
             let frame_rate_milli = v.frame_rate_milli.unwrap_or(0);
-            let mut playable = true;
-            for entry in codecs.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-                let codec = codec_of(entry);
-                let video = matches!(codec, Codec::H264 | Codec::H265);
-                let query = DecodingQuery {
-                    codec,
-                    width: if video { width } else { 0 },
-                    height: if video { height } else { 0 },
-                    framerate_milli: if video { frame_rate_milli } else { 0 },
-                    bitrate_bps: bandwidth,
-                    ..DecodingQuery::default()
-                };
-                let supported = p
-                    .decoding_info(&query, entry)
-                    .is_ok_and(|i| i.supported != 0);
-                if !supported {
-                    playable = false;
-                }
-            }
-            if let Some(d) = display {
-                let (max_w, max_h) = (d.video_max_width, d.video_max_height);
-                if max_w > 0 && max_h > 0 && (width > max_w || height > max_h) {
-                    playable = false;
-                }
-            }
-            if !playable {
-                p.log(LogLevel::Info, &alloc::format!("variant {bandwidth} bit/s {width}x{height} {codecs}: not playable on this device"));
-            }
+            let playable = playable(
+                p,
+                display,
+                &codecs,
+                width,
+                height,
+                frame_rate_milli,
+                bandwidth,
+            );
             renditions.push((
                 v.audio.clone(),
                 Rendition {
@@ -392,7 +376,7 @@ impl Player {
     }
 
     /// A media playlist arrived (first load or reload).
-    fn media_loaded<P: Platform>(
+    pub(super) fn media_loaded<P: Platform>(
         &mut self,
         p: &mut P,
         kind: StreamKind,
@@ -578,7 +562,54 @@ impl Player {
     }
 }
 
-fn audio_stream(uri: String) -> Stream {
+/// Capability filtering: the device decodes every codec of the variant at its size,
+/// frame rate and bitrate, and the video fits the display's video plane.
+pub(super) fn playable<P: Platform>(
+    p: &mut P,
+    display: Option<wasp_abi::caps::DisplayInfo>,
+    codecs: &str,
+    width: u32,
+    height: u32,
+    frame_rate_milli: u32,
+    bandwidth: u32,
+) -> bool {
+    let mut ok = true;
+    for entry in codecs.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        let codec = codec_of(entry);
+        let video = matches!(codec, Codec::H264 | Codec::H265);
+        let query = DecodingQuery {
+            codec,
+            width: if video { width } else { 0 },
+            height: if video { height } else { 0 },
+            framerate_milli: if video { frame_rate_milli } else { 0 },
+            bitrate_bps: bandwidth,
+            ..DecodingQuery::default()
+        };
+        if !p
+            .decoding_info(&query, entry)
+            .is_ok_and(|i| i.supported != 0)
+        {
+            ok = false;
+        }
+    }
+    if let Some(d) = display {
+        let (max_w, max_h) = (d.video_max_width, d.video_max_height);
+        if max_w > 0 && max_h > 0 && (width > max_w || height > max_h) {
+            ok = false;
+        }
+    }
+    if !ok {
+        p.log(
+            LogLevel::Info,
+            &alloc::format!(
+                "variant {bandwidth} bit/s {width}x{height} {codecs}: not playable on this device"
+            ),
+        );
+    }
+    ok
+}
+
+pub(super) fn audio_stream(uri: String) -> Stream {
     let rendition = Rendition {
         uri,
         playable: true,

@@ -24,6 +24,7 @@
 
 pub mod command;
 pub mod config;
+mod dash;
 mod feed;
 mod loader;
 mod manifest;
