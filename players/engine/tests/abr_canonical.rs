@@ -159,7 +159,7 @@ The ABR literature (MPC, SIGCOMM 2015; Pensieve, SIGCOMM 2017) scores a session 
 
 with `R_n` the bitrate of chunk `n` in Mbit/s, on the ladder 0.3, 0.75, 1.2, 1.85,
 2.85, 4.3 Mbit/s with 4 s chunks (48 chunks). The rebuffer penalty 4.3 is the top
-bitrate: a second of stall costs as much as a second of the best quality earns.
+bitrate: a second of stall costs as much as a whole chunk at the best quality earns.
 Start-up delay counts as rebuffering.
 
 **wasp's own per-session score has the same form on the stream's own ladder**

@@ -1,13 +1,13 @@
 //! BOLA's buffer-based choice (Spiteri, Urgaonkar, Sitaraman, "BOLA: Near-Optimal
 //! Bitrate Adaptation for Online Videos", INFOCOM 2016 / IEEE/ACM ToN 2020), with the
 //! parameterisation of the DASH reference player (Spiteri, Sitaraman, Sparacio, "From
-//! Theory to Practice", MMSys 2018, §3): utilities `u_i = ln(b_i / b_0) + 1`, and `V_p`,
+//! Theory to Practice", MMSys 2018): utilities `u_i = ln(b_i / b_0) + 1`, and `V_p`,
 //! `g_p` chosen so the lowest rung wins at the minimum buffer and the top rung at the
 //! buffer target.
 //!
 //! For a buffer level `Q` (seconds), rung `i` scores `(V_p (u_i + g_p) - Q) / b_i` and
 //! BOLA fetches the rung with the highest score: the Lyapunov drift-plus-penalty
-//! choice of the paper (§IV), with the bitrate standing for the segment size.
+//! choice of the paper, with the bitrate standing for the segment size.
 
 /// BOLA's constants for one set of allowed bitrates.
 #[derive(Clone, Debug)]

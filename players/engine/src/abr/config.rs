@@ -53,7 +53,7 @@ pub struct AbrConfig {
     /// BOLA's minimum buffer: 10 s. At or below it (placeholder included) BOLA picks
     /// the lowest allowed rung (dash.js `MINIMUM_BUFFER_S`; Spiteri et al., "From
     /// Theory to Practice: Improving Bitrate Adaptation in the DASH Reference Player",
-    /// MMSys 2018, §3).
+    /// MMSys 2018).
     pub bola_min_buffer_us: i64,
     /// BOLA's buffer target grows by this much per allowed rung: 2 s (dash.js
     /// `MINIMUM_BUFFER_PER_BITRATE_LEVEL_S`), so a long ladder gets room between its

@@ -21,7 +21,7 @@ pub struct Abr {
     estimator: Estimator,
     frames: FrameGuard,
     steady: bool,
-    /// BOLA-E's placeholder buffer, seconds (MMSys 2018 §4.2).
+    /// BOLA-E's placeholder buffer, seconds (Spiteri, Sitaraman, Sparacio, MMSys 2018).
     placeholder_s: f64,
     /// Sorted position of the last rung `select` returned.
     current: Option<usize>,
@@ -169,10 +169,20 @@ impl Abr {
             .unwrap_or(self.config.default_estimate_bps as f64)
     }
 
+    /// The sorted position of the caller's index `rung`.
+    pub(super) fn position(&self, rung: usize) -> Option<usize> {
+        self.order.iter().position(|&i| i == rung)
+    }
+
+    /// The caller's index of sorted position `pos`.
+    pub(super) fn caller_index(&self, pos: usize) -> Option<usize> {
+        self.order.get(pos).copied()
+    }
+
     /// Sorted positions of the candidates, ascending: playable, under the cap, not
     /// banned. Falls back to the lowest playable under the cap, then to the lowest
     /// playable; empty only when nothing is playable.
-    fn allowed(&self) -> Vec<usize> {
+    pub(super) fn allowed(&self) -> Vec<usize> {
         let playable = || (0..self.ladder.len()).filter(|&p| self.rung(p).playable);
         let capped: Vec<usize> = playable()
             .filter(|&p| self.cap.is_none_or(|c| self.rung(p).bitrate_bps <= c))
@@ -192,7 +202,7 @@ impl Abr {
         }
     }
 
-    fn rung(&self, pos: usize) -> Rung {
+    pub(super) fn rung(&self, pos: usize) -> Rung {
         self.ladder.get(pos).copied().unwrap_or(Rung::new(0, 0, 0))
     }
 
@@ -287,7 +297,7 @@ impl Abr {
             .map(|c| allowed.iter().rposition(|&p| p <= c).unwrap_or(0));
         if let Some(last) = last {
             if q > last {
-                // BOLA-O (MMSys 2018 §4.3): between two rungs the network sustains
+                // BOLA-O (Spiteri et al., MMSys 2018): between two rungs the network sustains
                 // the lower one; switching above it would only oscillate back.
                 let sustainable = Self::under(rates, estimate);
                 if q > sustainable {
@@ -310,53 +320,6 @@ impl Abr {
             self.placeholder_s = (self.placeholder_s - excess).max(0.0);
         }
         q
-    }
-
-    /// The abandonment rule (after dash.js `AbandonRequestsRule` and BOLA's
-    /// in-flight check): for the request of rung `current` that has received
-    /// `bytes_loaded` of `bytes_total` bytes in `elapsed_us`, with `buffer_us`
-    /// buffered, returns a lower rung to fetch instead when, at the rate this request
-    /// is getting, its remaining bytes will not arrive before the buffer runs dry but
-    /// the lower rung's whole segment would. The lower segment's size is taken as
-    /// `bytes_total` scaled by the bitrate ratio. The choice is the highest such
-    /// candidate rung.
-    ///
-    /// Never abandons: the lowest candidate rung (there is nothing lower), a request
-    /// younger than [`AbrConfig::abandon_min_elapsed_us`] or with fewer than
-    /// [`AbrConfig::abandon_min_bytes`] (its rate is still the round trip), a finished
-    /// one, or an unknown index.
-    pub fn abandon(
-        &self,
-        current: usize,
-        bytes_loaded: u64,
-        bytes_total: u64,
-        elapsed_us: i64,
-        buffer_us: i64,
-    ) -> Option<usize> {
-        let pos = self.order.iter().position(|&i| i == current)?;
-        if elapsed_us < self.config.abandon_min_elapsed_us.max(1)
-            || bytes_loaded < self.config.abandon_min_bytes.max(1)
-            || bytes_loaded >= bytes_total
-        {
-            return None;
-        }
-        let rate = bytes_loaded as f64 * 8.0 / (elapsed_us as f64 / 1e6);
-        let buffer_s = buffer_us.max(0) as f64 / 1e6;
-        let remaining_s = (bytes_total - bytes_loaded) as f64 * 8.0 / rate;
-        if remaining_s.is_nan() || remaining_s <= buffer_s {
-            return None;
-        }
-        let current_bps = f64::from(self.rung(pos).bitrate_bps.max(1));
-        self.allowed()
-            .into_iter()
-            .rev()
-            .filter(|&p| self.rung(p).bitrate_bps < self.rung(pos).bitrate_bps)
-            .find(|&p| {
-                let bits =
-                    bytes_total as f64 * 8.0 * f64::from(self.rung(p).bitrate_bps) / current_bps;
-                bits / rate < buffer_s
-            })
-            .and_then(|p| self.order.get(p).copied())
     }
 }
 

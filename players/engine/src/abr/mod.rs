@@ -25,7 +25,7 @@
 //! Why BOLA rather than BBA (Huang et al., SIGCOMM 2014): BOLA's thresholds come
 //! from the ladder itself (log utilities) and two buffer levels, so any ladder and
 //! any buffer size work without re-tuning a rate map; it is provably near-optimal
-//! for its utility (the Lyapunov bound of the paper, §V); and its BOLA-E form is what
+//! for its utility (the paper's Lyapunov bound); and its BOLA-E form is what
 //! dash.js ships, so its behaviour on real players is known. BBA's reservoir and
 //! cushion are tuned for one buffer size (240 s in the paper) and a ladder's chunk
 //! sizes. `docs/qoe.md` compares both, with RobustMPC and the plain throughput rule,
@@ -37,6 +37,7 @@
 //! output. The controller has no clock: time-based rules count the media time of
 //! the segments it was asked about.
 
+mod abandon;
 mod bola;
 mod config;
 mod controller;

@@ -39,8 +39,9 @@ pub use trace::{Trace, Video};
 pub const CANONICAL_LADDER_BPS: [u32; 6] =
     [300_000, 750_000, 1_200_000, 1_850_000, 2_850_000, 4_300_000];
 
-/// Rebuffer penalty of `QoE_lin`: the top bitrate in Mbit/s, so one second of stall
-/// costs one chunk-second of the best quality (MPC §5.1).
+/// Rebuffer penalty of `QoE_lin`, per second of stall: the top bitrate in Mbit/s, the
+/// value the literature uses with this ladder, so a second of stall costs as much as
+/// one chunk at the top bitrate earns.
 pub const REBUFFER_PENALTY: f64 = 4.3;
 
 /// What went wrong building or running a simulation.

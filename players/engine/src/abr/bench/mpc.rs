@@ -1,5 +1,5 @@
 //! RobustMPC (Yin, Jindal, Sekar, Sinopoli, "A Control-Theoretic Approach for Dynamic
-//! Adaptive Video Streaming over HTTP", SIGCOMM 2015, §4.3 and §6).
+//! Adaptive Video Streaming over HTTP", SIGCOMM 2015: the robust variant).
 
 use alloc::vec::Vec;
 

@@ -57,8 +57,8 @@ impl Algorithm for WaspAbr {
 }
 
 /// The plain throughput-only rule: the highest rung at or under the harmonic mean of
-/// the last five chunks' throughput, no safety margin, no buffer ("RB" in MPC §6 and
-/// Pensieve §5.1).
+/// the last five chunks' throughput, no safety margin, no buffer ("RB" in the MPC and
+/// Pensieve evaluations).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct ThroughputRule;
 
@@ -77,8 +77,8 @@ impl Algorithm for ThroughputRule {
     }
 }
 
-/// BBA-0 (Huang et al., "A Buffer-Based Approach to Rate Adaptation", SIGCOMM 2014,
-/// §4): a linear rate map from the lowest bitrate at the reservoir to the highest at
+/// BBA-0 (Huang et al., "A Buffer-Based Approach to Rate Adaptation", SIGCOMM
+/// 2014): a linear rate map from the lowest bitrate at the reservoir to the highest at
 /// reservoir + cushion, with the paper's hysteresis (move only when the map crosses
 /// the next rung up or down). The paper's 90 s reservoir in a 240 s buffer does not
 /// fit a 60 s cap; 5 s and 10 s are the values the MPC and Pensieve evaluations used
@@ -140,7 +140,7 @@ impl Algorithm for Bba {
     }
 }
 
-/// BOLA-BASIC (Spiteri et al., INFOCOM 2016, §IV), buffer in chunks: utilities
+/// BOLA-BASIC (Spiteri et al., INFOCOM 2016), buffer in chunks: utilities
 /// `υ_m = ln(S_m / S_1)`, `γp = 5` and `V = (Q_max - 1) / (υ_M + γp)` so the buffer
 /// stays under the 60 s cap (`Q_max` = 15 chunks), as in the paper's evaluation.
 /// Where every score is negative BOLA would idle; this simulator only waits at the
