@@ -18,6 +18,23 @@
 //! * [`compose`]: the display picture, I420 video ([`yuv_to_rgb`], BT.709) under the
 //!   plane.
 //!
+//! ```
+//! use wasp_abi::gfx::{rgba, Rect};
+//! use wasp_raster::{Canvas, Image};
+//!
+//! let mut plane = [255u8; 4 * 4 * 4]; // 4x4, opaque white
+//! let mut canvas = Canvas::new(&mut plane, 4, 4, 16).unwrap();
+//! // Half-transparent black over white: 0 + round(255 * 127 / 255) = 127.
+//! canvas.fill_rect(&Rect { x: -1, y: -1, w: 2, h: 2 }, rgba(0, 0, 0, 128));
+//! assert_eq!(canvas.pixel(0, 0), Some([127, 127, 127, 255]));
+//! assert_eq!(canvas.pixel(1, 1), Some([255; 4]));
+//!
+//! // A port renders a checked list: `render(&mut canvas, list.commands(), &images)`.
+//! let images: [Image<'_>; 0] = [];
+//! let drawn = wasp_raster::render(&mut canvas, [], &images);
+//! assert_eq!(drawn, 0);
+//! ```
+//!
 //! Promise: once a [`Canvas`] is built, no input makes any function here panic, and
 //! each command's work is bounded by the pixels of its clipped destination.
 //! Integer-only and `no_std` without allocation, so every target computes the same
