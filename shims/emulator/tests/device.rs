@@ -229,6 +229,31 @@ fn the_graphics_plane_is_recorded_and_composed_at_present() {
         &[1, 2, 3, 4],
     );
     assert_eq!(port.images()[&id].pixels[12..16], [1, 2, 3, 4]);
+    // A rectangle outside the image (the runtime never passes one) changes nothing.
+    for rect in [
+        Rect {
+            x: 2,
+            y: 0,
+            w: 1,
+            h: 1,
+        },
+        Rect {
+            x: 0,
+            y: i32::MAX,
+            w: 1,
+            h: 1,
+        },
+        Rect {
+            x: -1,
+            y: i32::MIN,
+            w: u32::MAX,
+            h: 2,
+        },
+    ] {
+        port.image_update(id, &rect, &[9; 16]);
+    }
+    assert_eq!(port.images()[&id].pixels[..12], [0; 12]);
+    assert_eq!(port.images()[&id].pixels[12..16], [1, 2, 3, 4]);
     port.present();
     port.advance(16_000);
     port.present();

@@ -33,17 +33,13 @@
 //! [`EmulatorPort::serve_dir`]); in real time `http(s)://` goes to the Internet.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::path::Path;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
 use wasp_core::abi::decoder::{
     DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, Subsample,
 };
-use wasp_core::abi::event::{
-    DecoderEvent, DecoderEventKind, DeviceEvent, DeviceEventKind, FetchEvent, KeyEvent,
-};
+use wasp_core::abi::event::{DeviceEvent, DeviceEventKind, FetchEvent, KeyEvent};
 use wasp_core::abi::fetch::{FetchInfo, FetchRequest, FetchState};
 use wasp_core::abi::gfx::{ImageDesc, Rect};
 use wasp_core::abi::key::{Key, KeyAction};
@@ -52,16 +48,19 @@ use wasp_core::abi::player::{feature, LogLevel, PlayerState, ReportKind, StateRe
 use wasp_core::abi::store::CipherMode;
 use wasp_core::abi::Status;
 use wasp_core::{DrawList, HostEvent, Port, PortId};
-use wasp_testkit::net::{Network, Resource};
 use wasp_testkit::{Frame, ImageRecord, TestPort, START_US};
 
 use crate::audio::AudioCapture;
-use crate::decoder::{ClockView, EmuDecoder};
+use crate::decoder::EmuDecoder;
 use crate::fetch::{local_path, FileFetch, HttpFetch};
 use crate::ffi::{self, AvDecoder, OpenError};
-use crate::files::FileBody;
 use crate::frame::{FrameLog, VideoFrame};
 use crate::profile::DeviceProfile;
+
+mod clock;
+mod network;
+
+use network::Fetch;
 
 /// One unit a decoder presented (a picture shown, an audio frame started).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,14 +83,6 @@ pub struct Presented {
 /// rasteriser) for its window and screenshots.
 pub type ComposeHook = Box<dyn FnMut(&Frame, &BTreeMap<PortId, ImageRecord>, Option<&VideoFrame>)>;
 
-#[derive(Debug)]
-enum Fetch {
-    File(FileFetch),
-    Http(HttpFetch),
-    /// A transfer on the simulated network, by its id there.
-    Sim(PortId),
-}
-
 /// The emulated device. See the module docs.
 pub struct EmulatorPort {
     profile: DeviceProfile,
@@ -109,6 +100,8 @@ pub struct EmulatorPort {
     clock_carry: i64,
     events: VecDeque<HostEvent>,
     presented: Vec<Presented>,
+    presented_keep: usize,
+    presented_total: u64,
     images: BTreeMap<PortId, ImageRecord>,
     pending_lists: Vec<Vec<u8>>,
     frames: Vec<Frame>,
@@ -171,6 +164,8 @@ impl EmulatorPort {
             clock_carry: 0,
             events: VecDeque::new(),
             presented: Vec::new(),
+            presented_keep: usize::MAX,
+            presented_total: 0,
             images: BTreeMap::new(),
             pending_lists: Vec::new(),
             frames: Vec::new(),
@@ -212,260 +207,28 @@ impl EmulatorPort {
         Some(START_US.saturating_add(i64::try_from(elapsed).unwrap_or(i64::MAX)))
     }
 
-    /// Lets `us` of device time pass: in virtual time, from event to event; in real
-    /// time, by sleeping, then [`EmulatorPort::pump`].
-    pub fn advance(&mut self, us: i64) {
-        if self.origin.is_some() {
-            std::thread::sleep(Duration::from_micros(u64::try_from(us).unwrap_or(0)));
-            self.pump();
-            return;
-        }
-        let target = self.now.saturating_add(us.max(0));
-        self.settle();
-        while self.now < target {
-            let next = self.next_event_us().min(target);
-            self.run_clock(next - self.now);
-            self.now = next;
-            self.net.advance_to(next);
-            self.settle();
-        }
-    }
-
-    /// Moves virtual time to `at_us` (nothing when it is not in the future).
-    pub fn advance_to(&mut self, at_us: i64) {
-        self.advance(at_us.saturating_sub(self.now));
-    }
-
-    /// Real time: brings the clock, decoders, presentations and fetches to the OS's
-    /// time now (virtual time: settles at the current time).
-    pub fn pump(&mut self) {
-        self.settle();
-        if let Some(now) = self.os_now() {
-            if now > self.now {
-                self.run_clock(now - self.now);
-                self.now = now;
-            }
-            self.settle();
-        }
-    }
-
-    /// The earliest virtual time after now at which anything changes on its own (a
-    /// network event, a decode completing, a pts reached, the audio running out);
-    /// `i64::MAX` when nothing is pending.
-    pub fn next_event_us(&self) -> i64 {
-        let mut next = self.net.next_event_us();
-        let running = self.clock.running != 0 && self.clock.rate_milli > 0;
-        for d in self.decoders.values() {
-            let (decode, next_pts, held_end) = d.next_event(self.now);
-            next = next.min(decode);
-            if running {
-                for at in [next_pts, held_end].into_iter().flatten() {
-                    if let Some(t) = self.when_position(at) {
-                        next = next.min(t);
-                    }
-                }
-            }
-        }
-        next
-    }
-
-    fn when_position(&self, target: i64) -> Option<i64> {
-        let rate = i128::from(self.clock.rate_milli);
-        let ahead = i128::from(target) - i128::from(self.clock.position_us);
-        if ahead <= 0 || rate == 0 {
-            return None;
-        }
-        let need = ahead * 1000 - i128::from(self.clock_carry);
-        let dt = ((need + rate - 1) / rate).max(1);
-        i64::try_from(i128::from(self.now) + dt).ok()
-    }
-
-    /// Where the audio lets the clock go: the end of the decoded audio of every
-    /// audio decoder that has not ended (`None`: no such decoder).
-    fn audio_cap(&self) -> Option<i64> {
-        self.decoders
-            .values()
-            .filter(|d| d.kind() == TrackKind::Audio && !d.at_end())
-            .map(|d| d.audio_horizon().unwrap_or(i64::MIN))
-            .min()
-    }
-
-    fn run_clock(&mut self, dt: i64) {
-        if self.clock.running == 0 || dt <= 0 {
-            return;
-        }
-        let total =
-            i128::from(self.clock_carry) + i128::from(dt) * i128::from(self.clock.rate_milli);
-        let step = i64::try_from(total / 1000).unwrap_or(i64::MAX);
-        let mut position = self.clock.position_us.saturating_add(step);
-        self.clock_carry = (total % 1000) as i64;
-        if let Some(cap) = self.audio_cap() {
-            if position >= cap {
-                // The audio ran out: the clock is where the last sample ends.
-                position = cap.max(self.clock.position_us);
-                self.clock_carry = 0;
-            }
-        }
-        self.clock.position_us = position;
-    }
-
-    fn settle(&mut self) {
-        self.settle_media();
-        self.settle_fetches();
-    }
-
-    fn settle_fetches(&mut self) {
-        // Simulated transfers: the test device's events, under our ids.
-        let sim: BTreeMap<PortId, PortId> = self
-            .fetches
-            .iter()
-            .filter_map(|(id, f)| match f {
-                Fetch::Sim(inner) => Some((*inner, *id)),
-                _ => None,
-            })
-            .collect();
-        while let Some(event) = self.net.poll_event() {
-            if let HostEvent::Fetch(e) = event {
-                if let Some(&id) = sim.get(&e.handle) {
-                    self.events.push_back(HostEvent::Fetch(FetchEvent {
-                        handle: id,
-                        state: e.state,
-                    }));
-                }
-            }
-        }
-        for (id, f) in &self.fetches {
-            if let Fetch::Http(h) = f {
-                let now = h.progress();
-                if self.http_seen.insert(*id, now) != Some(now) {
-                    self.events.push_back(HostEvent::Fetch(FetchEvent {
-                        handle: *id,
-                        state: now.0,
-                    }));
-                }
-            }
-        }
-    }
-
-    fn settle_media(&mut self) {
-        for _ in 0..4 {
-            let view = ClockView {
-                position: self.clock.position_us,
-            };
-            let audio = &mut self.audio;
-            for (id, d) in &mut self.decoders {
-                let mut shown = Vec::new();
-                let kind = d.kind();
-                if d.settle(self.now, view, &mut shown, &mut |rate, s| {
-                    audio.play(rate, s)
-                }) {
-                    self.events.push_back(HostEvent::Decoder(DecoderEvent {
-                        handle: *id,
-                        what: DecoderEventKind::Drained,
-                    }));
-                }
-                for s in shown {
-                    self.presented.push(Presented {
-                        at_us: self.now,
-                        decoder: *id,
-                        pts_us: s.pts_us,
-                        position_us: view.position,
-                        kind,
-                    });
-                }
-            }
-            let position = self.clock.position_us;
-            let was = self.clock.running != 0;
-            let fed = self.decoders.values().all(|d| !d.starved(position));
-            let ready = was || self.decoders.values().all(|d| d.ready(position));
-            let running = self.clock.rate_milli > 0 && self.position_set && fed && ready;
-            self.clock.running = u32::from(running);
-            if was && !running && !fed {
-                for (id, d) in &self.decoders {
-                    if d.starved(position) {
-                        self.events.push_back(HostEvent::Decoder(DecoderEvent {
-                            handle: *id,
-                            what: DecoderEventKind::Underflow,
-                        }));
-                    }
-                }
-            }
-            if running == was {
-                break;
-            }
-        }
-    }
-
     fn id(&mut self) -> PortId {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1).max(1);
         id
     }
 
-    // --- the simulated network -------------------------------------------------
-
-    /// The simulated network (virtual mode): resources, link, trace, outages, log.
-    pub fn network(&mut self) -> &mut Network {
-        &mut self.net.network
-    }
-
-    /// Serves `body` at `url` on the simulated network.
-    pub fn serve(&mut self, url: &str, body: impl Into<Vec<u8>>) -> &mut Resource {
-        self.net.serve(url, body)
-    }
-
-    /// Serves the file at `path` at `url` on the simulated network, read from disk
-    /// as it is delivered.
-    ///
-    /// # Errors
-    /// The file cannot be opened.
-    pub fn serve_file(&mut self, url: &str, path: &Path) -> std::io::Result<&mut Resource> {
-        let body = FileBody::open(path)?;
-        let resource = self.net.network.resources.entry(url.into()).or_default();
-        resource.source = Some(Arc::new(body));
-        resource.headers = vec![(
-            "content-type".into(),
-            crate::fetch::content_type(url).into(),
-        )];
-        Ok(resource)
-    }
-
-    /// Serves every file under `dir` at `base_url` + its relative path (with `/`);
-    /// returns how many.
-    ///
-    /// # Errors
-    /// A directory or file cannot be read.
-    pub fn serve_dir(&mut self, base_url: &str, dir: &Path) -> std::io::Result<usize> {
-        let base = base_url.trim_end_matches('/');
-        let mut served = 0;
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(folder) = stack.pop() {
-            for entry in std::fs::read_dir(&folder)? {
-                let path = entry?.path();
-                if path.is_dir() {
-                    stack.push(path);
-                    continue;
-                }
-                let Ok(relative) = path.strip_prefix(dir) else {
-                    continue;
-                };
-                let parts: Vec<String> = relative
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                let url = format!("{base}/{}", parts.join("/"));
-                self.serve_file(&url, &path)?;
-                served += 1;
-            }
-        }
-        Ok(served)
-    }
-
     // --- what the device shows and plays ------------------------------------------
 
-    /// Every unit presented, in order.
+    /// The units presented, in order: all of them, or at least the last
+    /// [`EmulatorPort::keep_presented`] ones.
     pub fn presented(&self) -> &[Presented] {
         &self.presented
+    }
+
+    /// Units presented since the port was made (also those no longer kept).
+    pub fn presented_total(&self) -> u64 {
+        self.presented_total
+    }
+
+    /// Keeps at least the last `n` presentations (not all of them: for long runs).
+    pub fn keep_presented(&mut self, n: usize) {
+        self.presented_keep = n;
     }
 
     /// The picture on screen: the last one shown by the most recently opened video
@@ -845,13 +608,35 @@ impl Port for EmulatorPort {
         let Some(img) = self.images.get_mut(&id) else {
             return;
         };
+        // The runtime checked the rectangle; the arithmetic is checked anyway so
+        // that a direct caller cannot make the device panic.
         let bpp = img.desc.format.bytes_per_pixel().unwrap_or(4) as usize;
-        let row = rect.w as usize * bpp;
+        let stride = img.desc.stride as usize;
+        let Some(row) = (rect.w as usize).checked_mul(bpp) else {
+            return;
+        };
+        let (Ok(x0), Ok(y0)) = (usize::try_from(rect.x), usize::try_from(rect.y)) else {
+            return;
+        };
+        let inside = |at: usize, len: u32, limit: u32| {
+            at.checked_add(len as usize)
+                .is_some_and(|end| end <= limit as usize)
+        };
+        if !inside(x0, rect.w, img.desc.width) || !inside(y0, rect.h, img.desc.height) {
+            return;
+        }
         for y in 0..rect.h as usize {
-            let dst = (rect.y as usize + y) * img.desc.stride as usize + rect.x as usize * bpp;
-            let src = pixels.get(y * row..(y + 1) * row);
-            if let (Some(d), Some(s)) = (img.pixels.get_mut(dst..dst + row), src) {
-                d.copy_from_slice(s);
+            let dst = y0
+                .checked_add(y)
+                .and_then(|r| r.checked_mul(stride))
+                .and_then(|o| o.checked_add(x0.checked_mul(bpp)?));
+            let src = y
+                .checked_mul(row)
+                .and_then(|o| pixels.get(o..o.checked_add(row)?));
+            let dst = dst.and_then(|o| img.pixels.get_mut(o..o.checked_add(row)?));
+            match (dst, src) {
+                (Some(d), Some(s)) => d.copy_from_slice(s),
+                _ => return,
             }
         }
     }
