@@ -8,6 +8,8 @@
 //! Every libavcodec object is owned by one [`AvDecoder`] and freed in its `Drop`;
 //! no pointer into libavcodec memory outlives the call that read it.
 #![allow(unsafe_code)]
+// Every unsafe operation, in unsafe functions too, sits in a block with its reason.
+#![deny(unsafe_op_in_unsafe_fn)]
 
 use core::ptr;
 
@@ -352,32 +354,56 @@ unsafe fn pcm(frame: &sys::AVFrame) -> Option<Pcm> {
     ];
     let format = formats.into_iter().find(|f| *f as i32 == frame.format)?;
     let planar = (format as i32) >= AVSampleFormat::AV_SAMPLE_FMT_U8P as i32;
+    let width = match format {
+        AVSampleFormat::AV_SAMPLE_FMT_S16 | AVSampleFormat::AV_SAMPLE_FMT_S16P => 2,
+        AVSampleFormat::AV_SAMPLE_FMT_DBL | AVSampleFormat::AV_SAMPLE_FMT_DBLP => 8,
+        _ => 4,
+    };
+    // Planar: one plane per channel of `count` samples; packed: one plane of
+    // `count * channels` interleaved samples.
+    let (plane_count, per_plane) = if planar {
+        (channels, count)
+    } else {
+        (1, count.checked_mul(channels)?)
+    };
+    let plane_bytes = per_plane.checked_mul(width)?;
+    let mut planes: Vec<&[u8]> = Vec::with_capacity(plane_count);
+    for c in 0..plane_count {
+        // SAFETY: `extended_data` has one pointer per plane (per channel when
+        // planar, so `c < channels` is in bounds), each to at least `nb_samples`
+        // samples of the frame's format (times channels when packed), alive until
+        // the frame is unreferenced, which happens after this function returns.
+        let plane = unsafe {
+            let ptr = frame.extended_data.add(c).read();
+            if ptr.is_null() {
+                return None;
+            }
+            core::slice::from_raw_parts(ptr.cast_const(), plane_bytes)
+        };
+        planes.push(plane);
+    }
     let mut samples = Vec::with_capacity(count.checked_mul(channels)?);
     for i in 0..count {
         for c in 0..channels {
-            // Planar: plane c, sample i. Packed: plane 0, sample i * channels + c.
             let (plane, index) = if planar {
-                (frame.extended_data.add(c).read(), i)
+                (c, i)
             } else {
-                (frame.extended_data.read(), i * channels + c)
+                (0, i * channels + c)
             };
-            if plane.is_null() {
-                return None;
-            }
-            // SAFETY: libavcodec guarantees nb_samples samples per plane (per channel
-            // group when packed) of the frame's format; unaligned reads for safety.
+            let at = index * width;
+            let bytes = planes.get(plane)?.get(at..at + width)?;
             let s = match format {
                 AVSampleFormat::AV_SAMPLE_FMT_S16 | AVSampleFormat::AV_SAMPLE_FMT_S16P => {
-                    plane.cast::<i16>().add(index).read_unaligned()
+                    i16::from_ne_bytes(bytes.try_into().ok()?)
                 }
                 // libswresample's s32 -> s16: the high half, no rounding.
                 AVSampleFormat::AV_SAMPLE_FMT_S32 | AVSampleFormat::AV_SAMPLE_FMT_S32P => {
-                    (plane.cast::<i32>().add(index).read_unaligned() >> 16) as i16
+                    (i32::from_ne_bytes(bytes.try_into().ok()?) >> 16) as i16
                 }
                 AVSampleFormat::AV_SAMPLE_FMT_FLT | AVSampleFormat::AV_SAMPLE_FMT_FLTP => {
-                    f32_to_s16(plane.cast::<f32>().add(index).read_unaligned())
+                    f32_to_s16(f32::from_ne_bytes(bytes.try_into().ok()?))
                 }
-                _ => f64_to_s16(plane.cast::<f64>().add(index).read_unaligned()),
+                _ => f64_to_s16(f64::from_ne_bytes(bytes.try_into().ok()?)),
             };
             samples.push(s);
         }
