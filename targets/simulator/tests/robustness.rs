@@ -383,3 +383,53 @@ fn live_catch_up_steers_the_rate_back_to_the_target_latency() {
     assert!(after <= behind - 5_900_000, "latency {behind} -> {after}");
     assert!(after >= 4_000_000, "no overshoot below the target: {after}");
 }
+
+/// A live variant switched back to after minutes has a stale playlist: the fresh one
+/// is placed on the timeline by media sequence, and segments keep coming.
+#[test]
+fn live_switch_down_to_a_variant_loaded_long_ago_keeps_playing() {
+    let mut port = TestPort::new();
+    let steps = Trace::steps(&[(0, 8 * MBPS), (90_000_000, MBPS * 7 / 10)]).unwrap();
+    port.network.set_trace(steps.anchored(port.now));
+    let live = HlsLive::new(
+        HlsVod::new(LADDER, 4_000_000, 0).audio(Audio::Rendition),
+        "http://cdn.test/live",
+        6,
+        port.now - 60_000_000,
+    );
+    let now = port.now;
+    live.update(&mut port, now).unwrap();
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        "http://cdn.test/live/master.m3u8",
+    );
+    let origin = live.clone();
+    s.every_step(move |port| {
+        let now = port.now;
+        origin.update(port, now).unwrap();
+    });
+    s.run_until(240_000_000);
+    assert_eq!(
+        s.player.state(),
+        PlayerState::Playing,
+        "{}",
+        s.log.join("\n")
+    );
+    let log = &s.platform.port.network.log;
+    let late_v0 = log
+        .iter()
+        .filter(|r| {
+            r.url.contains("/v0/")
+                && r.url.ends_with(".m4s")
+                && r.start_us > s.start_us + 150_000_000
+        })
+        .count();
+    assert!(
+        late_v0 >= 15,
+        "the lowest variant keeps being fetched after the drop: {late_v0}\n{}",
+        s.log.join("\n")
+    );
+    let latency = s.player.live_latency_us().unwrap();
+    assert!(latency < 30_000_000, "latency {latency}");
+}

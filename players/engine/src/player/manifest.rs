@@ -391,14 +391,19 @@ impl Player {
         let Some(r) = stream.renditions.get_mut(index) else {
             return;
         };
-        let (playlist, changed) = match r.playlist.take() {
-            Some(previous) => match hls::live::merge(&previous, media.clone()) {
-                Ok(reload) => {
-                    let changed = reload.changed;
-                    (reload.playlist, changed)
-                }
-                Err(_) => (media, true),
-            },
+        // A reload continues the previous timeline when the two overlap; a playlist
+        // loaded long after the last one (a variant switched back to, a long pause)
+        // is placed afresh.
+        let merged = r
+            .playlist
+            .take()
+            .and_then(|previous| hls::live::merge(&previous, media.clone()).ok())
+            .filter(|m| m.missed == 0 && !m.restarted);
+        let (playlist, changed) = match merged {
+            Some(reload) => {
+                let changed = reload.changed;
+                (reload.playlist, changed)
+            }
             None => {
                 // Place a first load on the timeline: live renditions loaded at different
                 // times are aligned by media sequence number.
@@ -513,12 +518,16 @@ impl Player {
         }
     }
 
-    /// Where the main stream's timeline is known: (a media sequence, its start, µs).
+    /// Where a stream's timeline is known: (a media sequence, its start, µs): the
+    /// last segment it fetched, else the first playlist it loaded.
     fn timeline_anchor(&self, kind: StreamKind) -> Option<(u64, i64)> {
         let stream = match kind {
             StreamKind::Main => self.main.as_ref()?,
-            StreamKind::Audio => return None,
+            StreamKind::Audio => self.audio.as_ref()?,
         };
+        if stream.anchor.is_some() {
+            return stream.anchor;
+        }
         stream.renditions.iter().find_map(|r| {
             let playlist = r.playlist.as_ref()?;
             let last = playlist.segments.last()?;

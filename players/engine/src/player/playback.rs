@@ -397,7 +397,12 @@ impl Player {
             stats.decoded.saturating_sub(self.frames_base.0),
             stats.dropped.saturating_sub(self.frames_base.1),
         );
-        self.abr.record_frames(decoded, dropped);
+        // Judged against the variant on screen (a switch reaches the screen only after
+        // the buffer ahead of it played out).
+        match self.playing_rendition {
+            Some(rung) => self.abr.record_frames_at(rung, decoded, dropped),
+            None => self.abr.record_frames(decoded, dropped),
+        }
     }
 
     fn catch_up<P: Platform>(&mut self, p: &mut P) {

@@ -350,6 +350,7 @@ impl Player {
                     return;
                 };
                 stream.fetch_cursor_us = end_us;
+                stream.anchor = Some((sequence, start_us));
                 stream.job = Some(SegmentJob {
                     request,
                     segment: SegmentRef {

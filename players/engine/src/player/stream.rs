@@ -144,6 +144,9 @@ pub(crate) struct Stream {
     pub fetched_all: bool,
     /// End of stream was submitted.
     pub eos_sent: bool,
+    /// The last segment requested: (media sequence, start µs), which places a live
+    /// playlist loaded later on the same timeline.
+    pub anchor: Option<(u64, i64)>,
 }
 
 impl Stream {
@@ -162,6 +165,7 @@ impl Stream {
             feed_cursor_us: 0,
             fetched_all: false,
             eos_sent: false,
+            anchor: None,
         }
     }
 
