@@ -1,7 +1,11 @@
 //! Arbitrary bytes as a draw list on a small padded canvas with an image of each
-//! format (and one inconsistent image): no panic, the row padding is never written,
-//! a list that does not decode draws nothing, and the result composes over video.
+//! format (and one inconsistent image): no panic, the same bytes as the naive model
+//! of docs/raster.md (`tests/model`), the row padding never written, a list that
+//! does not decode draws nothing, and the result composes over video.
 #![no_main]
+
+#[path = "../../tests/model/mod.rs"]
+mod model;
 
 use libfuzzer_sys::fuzz_target;
 use wasp_abi::gfx::{draw_commands, ImageDesc};
@@ -50,6 +54,12 @@ fuzz_target!(|data: &[u8]| {
     let decodes = draw_commands(data).all(|c| c.is_ok());
     let result = render_list(&mut canvas, data, &images);
     assert_eq!(result.is_ok(), decodes);
+    let mut want = vec![PAD; (STRIDE * H) as usize];
+    assert_eq!(
+        model::Plane::new(&mut want, W, H, STRIDE as usize).draw(data, &images),
+        decodes
+    );
+    assert!(canvas.pixels() == want.as_slice(), "differs from the model");
 
     let y = [100u8; 7 * 5];
     let uv = [128u8; 4 * 3];
