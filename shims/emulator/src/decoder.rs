@@ -207,7 +207,9 @@ impl EmuDecoder {
     }
 
     /// The md5 (hex) of every PCM sample this decoder produced, in decode order, as
-    /// interleaved s16le at the output channel count, and its byte count.
+    /// interleaved s16le in the stream's own channels and rate (before the mapping
+    /// to the output's channels), and its byte count: what
+    /// `ffmpeg -i IN -map 0:a:N -f s16le - | md5sum` prints.
     pub fn decoded_pcm_md5(&self) -> (String, u64) {
         (hex(&self.pcm_md5.clone().finalize()), self.pcm_bytes)
     }
@@ -464,9 +466,15 @@ impl EmuDecoder {
         self.arrivals = self.arrivals.wrapping_add(1);
     }
 
-    /// Maps a decoded frame to the output channels (mono is duplicated, channels
-    /// beyond the output's are left out: no downmix) and hashes it.
+    /// Hashes a decoded frame and maps it to the output channels: mono plays at
+    /// full level on every output channel (as a TV plays a mono programme, where
+    /// ffmpeg's `-ac 2` would mix it at -3 dB), channels beyond the output's are
+    /// left out (no downmix).
     fn audio_frame(&mut self, pcm: Pcm, info: SampleInfo) -> AudioFrame {
+        for s in &pcm.samples {
+            self.pcm_md5.update(s.to_le_bytes());
+        }
+        self.pcm_bytes = self.pcm_bytes.saturating_add(pcm.samples.len() as u64 * 2);
         let (src, out) = (pcm.channels as usize, self.output_channels as usize);
         let frames = pcm.samples.len() / src.max(1);
         let samples: Vec<i16> = if src == out {
@@ -480,10 +488,6 @@ impl EmuDecoder {
                 })
                 .collect()
         };
-        for s in &samples {
-            self.pcm_md5.update(s.to_le_bytes());
-        }
-        self.pcm_bytes = self.pcm_bytes.saturating_add(samples.len() as u64 * 2);
         AudioFrame {
             info,
             samples,

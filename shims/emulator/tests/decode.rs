@@ -11,7 +11,7 @@ use wasp_core::abi::decoder::{
     SAMPLE_KEYFRAME,
 };
 use wasp_core::abi::event::DecoderEventKind;
-use wasp_core::abi::media::TrackKind;
+use wasp_core::abi::media::{Codec, TrackKind};
 use wasp_core::abi::Status;
 use wasp_core::{HostEvent, Port, PortId};
 use wasp_emulator::{DeviceProfile, EmulatorPort};
@@ -622,4 +622,60 @@ fn a_video_stall_waits_for_the_pictures_inside_the_decoder_and_loses_none() {
     );
     let stats = port.decoder_info(id);
     assert_eq!((stats.decoded, stats.dropped), (50, 0));
+}
+
+/// Decodes and plays every unit of the first track of `codec`.
+fn decoded_pcm(
+    d: &Demuxed,
+    codec: Codec,
+) -> (String, wasp_core::abi::decoder::DecoderStats, u64, u64) {
+    let t = d.tracks.iter().find(|t| t.codec == codec).unwrap();
+    let mut port = EmulatorPort::new(DeviceProfile::default());
+    let id = port.decoder_open(&config(t), &t.config).unwrap();
+    let units: Vec<_> = d.units.iter().filter(|u| u.track == t.id).collect();
+    port.media_set_rate(1000);
+    port.media_set_position(us(units[0].pts, units[0].timescale));
+    for u in units {
+        let info = SampleInfo {
+            pts_us: us(u.pts, u.timescale),
+            dts_us: us(u.dts, u.timescale),
+            duration_us: 0,
+            flags: SAMPLE_KEYFRAME,
+            size: u.size,
+        };
+        submit(&mut port, id, &info, &u.gather(&d.input).unwrap());
+    }
+    let end = SampleInfo {
+        flags: SAMPLE_END_OF_STREAM,
+        ..SampleInfo::default()
+    };
+    submit(&mut port, id, &end, &[]);
+    port.advance(5_000_000);
+    let decoder = port.decoder(id).unwrap();
+    let (md5, bytes) = decoder.decoded_pcm_md5();
+    (md5, decoder.stats(), bytes / 2, port.audio().samples())
+}
+
+#[test]
+fn ac3_eac3_and_mp3_decode_to_exactly_ffmpegs_pcm() {
+    let hevc = ts(&format!("{ENGINE}/progressive/hevc-ac3.ts"));
+    let eac3 = ts(&format!("{ENGINE}/progressive/eac3-mp3.ts"));
+    // The fixtures are mono: they play on both output channels.
+    for (d, codec, golden, upmix) in [
+        (&hevc, Codec::Ac3, "progressive_hevc-ac3.ts.ac3.pcm.md5", 2),
+        (
+            &eac3,
+            Codec::Eac3,
+            "progressive_eac3-mp3.ts.eac3.pcm.md5",
+            2,
+        ),
+        (&eac3, Codec::Mp3, "progressive_eac3-mp3.ts.mp3.pcm.md5", 2),
+    ] {
+        let want = String::from_utf8(read(&format!("{GOLDENS}/{golden}"))).unwrap();
+        let (md5, stats, decoded, played) = decoded_pcm(d, codec);
+        assert_eq!(played, decoded * upmix, "{codec}");
+        assert_eq!(md5, want.trim(), "{codec}");
+        assert_eq!(stats.corrupt, 0, "{codec}");
+        assert!(stats.decoded > 100, "{codec}: {stats:?}");
+    }
 }
