@@ -82,7 +82,9 @@ pub(crate) fn extent(rows: u32, stride: u64, row_bytes: u64) -> Option<usize> {
 ///
 /// The clip starts as the whole plane. It is state of the frame being built: the
 /// draw lists of one frame (`gfx_draw` appends to it) share it, so a port keeps one
-/// canvas for the frame and calls [`Canvas::reset_clip`] when the frame is presented.
+/// canvas for the frame (or carries [`Canvas::clip`] into the next canvas with
+/// [`Canvas::set_clip`], which gives back the same clip) and calls
+/// [`Canvas::reset_clip`] when the frame is presented.
 #[derive(Debug)]
 pub struct Canvas<'a> {
     pixels: &'a mut [u8],

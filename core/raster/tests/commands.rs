@@ -393,3 +393,41 @@ fn rect_edges_do_not_overflow_i32() {
     let buf = draw(CLEAR, &List::default().fill(r, px(WHITE)), &[]);
     assert!(buf.iter().all(|&b| b == 0));
 }
+
+#[test]
+fn the_clip_carries_across_the_lists_of_a_frame() {
+    let none: &[Image<'_>] = &[];
+    let mut buf = vec![0u8; (W * H * 4) as usize];
+    let mut canvas = Canvas::new(&mut buf, W, H, W * 4).unwrap();
+    // One canvas for the frame: the first list's clip holds for the second.
+    render_list(&mut canvas, &List::default().clip(rect(1, 1, 2, 2)).0, none).unwrap();
+    render_list(&mut canvas, &List::default().clear(px(WHITE)).0, none).unwrap();
+    // A port that makes a canvas per list carries the clip through clip()/set_clip().
+    let clip = canvas.clip();
+    let mut canvas = Canvas::new(&mut buf, W, H, W * 4).unwrap();
+    canvas.set_clip(&clip);
+    render_list(
+        &mut canvas,
+        &List::default().fill(rect(0, 0, W, H), px([0, 0, 0, 255])).0,
+        none,
+    )
+    .unwrap();
+    untouched_outside(&buf, CLEAR, |x, y| {
+        (1..3).contains(&x) && (1..3).contains(&y)
+    });
+    assert_eq!(at(&buf, 2, 2), [0, 0, 0, 255]);
+    // An empty clip round-trips as empty.
+    let mut canvas = Canvas::new(&mut buf, W, H, W * 4).unwrap();
+    render_list(
+        &mut canvas,
+        &List::default().clip(rect(50, 50, 1, 1)).0,
+        none,
+    )
+    .unwrap();
+    let clip = canvas.clip();
+    let mut canvas = Canvas::new(&mut buf, W, H, W * 4).unwrap();
+    canvas.set_clip(&clip);
+    canvas.clear(px(WHITE));
+    assert_eq!(at(&buf, 2, 2), [0, 0, 0, 255]);
+    assert_eq!(at(&buf, 0, 0), CLEAR);
+}
