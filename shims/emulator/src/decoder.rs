@@ -54,7 +54,6 @@ struct AudioFrame {
     sample_rate: u32,
     /// Sample frames already played or skipped.
     done: usize,
-    started: bool,
 }
 
 impl AudioFrame {
@@ -297,7 +296,14 @@ impl EmuDecoder {
     pub(crate) fn anchor(&mut self, position: i64) {
         self.anchor_us = position;
         self.last_end_us = None;
-        self.playing = None;
+        // The audio frame being played goes on from the new position, if it
+        // reaches that far.
+        if let Some(mut frame) = self.playing.take() {
+            if frame.end_us() > position {
+                frame.done = frame.done.max(frame.frames_before(position));
+                self.playing = Some(frame);
+            }
+        }
         let early: Vec<(i64, u64)> = self
             .pool
             .iter()
@@ -494,7 +500,6 @@ impl EmuDecoder {
             frames,
             sample_rate: pcm.sample_rate,
             done: 0,
-            started: false,
         }
     }
 
@@ -552,7 +557,6 @@ impl EmuDecoder {
                     }
                     // Samples before the anchor are pre-roll, not played.
                     frame.done = frame.frames_before(self.anchor_us);
-                    frame.started = true;
                     self.mark_presented(&frame.info, shown);
                     self.playing = Some(frame);
                 }
