@@ -13,7 +13,17 @@
 //! the audio runs dry (an underrun) the clock stops exactly there, which is the
 //! starvation that stalls playback. Samples are handed to the [`AudioCapture`] as the
 //! clock passes them; pictures are shown when the clock reaches their pts. Without
-//! audio the clock runs on the port's time.
+//! audio the clock runs on the port's time. A video decoder starves where its
+//! submitted units end or, once every unit went into libavcodec, where its output
+//! ends (the pictures it holds back for reordering wait with the clock instead of
+//! coming out late).
+//!
+//! What differs from the test device, because the decoding is real: units that
+//! libavcodec rejects and pictures it flags as damaged count in `corrupt`; every unit
+//! is decoded, even late ones (skipping a reference picture would damage the ones
+//! after it), and late output is dropped; units still inside libavcodec at end of
+//! stream that never came out count as dropped; protected units are refused
+//! (`Unsupported`: there is no key system).
 //!
 //! # Time
 //! * **Virtual** ([`EmulatorPort::new`]): time starts at [`START_US`] and moves only
@@ -21,10 +31,14 @@
 //!   pts reached, the audio running out, a network event), so a ten-minute stream
 //!   plays in the time its decoding takes. Each unit takes the profile's
 //!   `decode_us` of device time; libavcodec decodes it, synchronously, in the step
-//!   at which that time is reached. Everything is deterministic.
+//!   at which that time is reached (rather than at submit, so that a queue fills and
+//!   pushes back as on a device). libavcodec runs single-threaded, so everything,
+//!   pictures included, is deterministic.
 //! * **Real time** ([`EmulatorPort::real_time`]): time is the OS's monotonic clock
 //!   (offset to start at [`START_US`]); [`EmulatorPort::pump`] (or `advance`, which
-//!   sleeps) brings everything to the current time, decoding whatever is queued.
+//!   sleeps) brings everything to the current time, decoding on the calling thread
+//!   whatever is queued, up to the profile's `output_frames` per decoder (a few
+//!   milliseconds at 1080p): call it every few milliseconds between ticks.
 //!
 //! # Fetch
 //! See [`crate::fetch`]: local files in both modes; in virtual mode every other URL
