@@ -289,7 +289,10 @@ impl EmuDecoder {
 
     /// Whether the clock may (re)start at `position`.
     pub(crate) fn ready(&self, position: i64) -> bool {
-        self.eos || self.last_end_us.is_some_and(|e| e > position) || !self.pool.is_empty()
+        self.eos
+            || self.last_end_us.is_some_and(|e| e > position)
+            || self.playing.as_ref().is_some_and(|p| p.end_us() > position)
+            || !self.pool.is_empty()
     }
 
     /// The clock was re-anchored at `position`: what lies before it is pre-roll.

@@ -37,8 +37,8 @@
 //! * **Real time** ([`EmulatorPort::real_time`]): time is the OS's monotonic clock
 //!   (offset to start at [`START_US`]); [`EmulatorPort::pump`] (or `advance`, which
 //!   sleeps) brings everything to the current time, decoding on the calling thread
-//!   whatever is queued, up to the profile's `output_frames` per decoder (a few
-//!   milliseconds at 1080p): call it every few milliseconds between ticks.
+//!   whatever is queued, up to the profile's `output_frames` per decoder: call it
+//!   every few milliseconds between ticks.
 //!
 //! # Fetch
 //! See [`crate::fetch`]: local files in both modes; in virtual mode every other URL
