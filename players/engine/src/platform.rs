@@ -79,6 +79,12 @@ pub trait Platform {
     /// # Errors
     /// `WouldBlock` (nothing yet), `EndOfStream` (all read), or the fetch's failure.
     fn fetch_read(&mut self, fetch: FetchId, buf: &mut [u8]) -> Result<usize, Status>;
+    /// A response header's value (case-insensitive name).
+    ///
+    /// # Errors
+    /// `NotFound`, `WouldBlock` before the headers arrived.
+    fn fetch_header(&mut self, fetch: FetchId, name: &str)
+        -> Result<alloc::string::String, Status>;
     /// Moves up to `max` received bytes to the end of a store object.
     ///
     /// # Errors

@@ -427,6 +427,11 @@ impl Network {
         };
         let mut delivered_headers = resource.map(|r| r.headers.clone()).unwrap_or_default();
         delivered_headers.push(("content-length".into(), len.to_string()));
+        if status == 206 {
+            // RFC 9110 §14.4: the range sent and the whole length.
+            let range = format!("bytes {}-{}/{total}", window.0, window.1.saturating_sub(1));
+            delivered_headers.push(("content-range".into(), range));
+        }
         self.log.push(TransferRecord {
             id,
             url: url.into(),

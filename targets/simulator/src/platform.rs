@@ -98,6 +98,17 @@ impl<P: Port> Platform for PortPlatform<P> {
         self.port.fetch_read(fetch, buf)
     }
 
+    fn fetch_header(&mut self, fetch: FetchId, name: &str) -> Result<String, Status> {
+        let mut buf = vec![0u8; 256];
+        let n = self.port.fetch_header(fetch, name, &mut buf)?;
+        if n > buf.len() {
+            buf.resize(n, 0);
+            self.port.fetch_header(fetch, name, &mut buf)?;
+        }
+        buf.truncate(n);
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
     fn fetch_read_to_store(
         &mut self,
         fetch: FetchId,

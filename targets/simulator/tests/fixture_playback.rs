@@ -28,6 +28,10 @@ fn serve_dir(port: &mut TestPort, dir: &str) {
 
 /// (stream index, pts in the stream's time base, md5) of a framemd5 golden.
 fn golden(name: &str) -> Vec<(u32, i64, String)> {
+    golden_framemd5(name)
+}
+
+fn golden_framemd5(name: &str) -> Vec<(u32, i64, String)> {
     let text = std::fs::read_to_string(Path::new(FIXTURES).join("goldens").join(name)).unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#'))
@@ -285,4 +289,56 @@ fn dash_segment_list_plays_to_the_end() {
         session.log.join("\n")
     );
     assert!(!units(&session, TrackKind::Video).is_empty());
+}
+
+fn play_file(path: &str) -> Session {
+    let mut port = TestPort::new();
+    let body = std::fs::read(Path::new(FIXTURES).join(path)).unwrap();
+    port.serve(&format!("http://cdn.test/{path}"), body);
+    let mut session = Session::new(port, PlayerConfig::default(), 32 << 20);
+    session.command_at(
+        0,
+        Command::Load {
+            url: format!("http://cdn.test/{path}"),
+            start_us: None,
+        },
+    );
+    let ended = session.run_until_state(PlayerState::Ended, 60_000_000);
+    assert!(ended, "{}", session.log.join("\n"));
+    session
+}
+
+#[test]
+fn progressive_mp4_plays_faststart_and_moov_at_end_like_ffmpeg() {
+    for (file, golden) in [
+        (
+            "progressive/faststart.mp4",
+            "progressive_faststart.mp4.framemd5",
+        ),
+        (
+            "progressive/moov-at-end.mp4",
+            "progressive_moov-at-end.mp4.framemd5",
+        ),
+    ] {
+        let session = play_file(file);
+        let want = golden_framemd5(golden);
+        for (kind, index) in [(TrackKind::Video, 0), (TrackKind::Audio, 1)] {
+            let want: Vec<_> = want.iter().filter(|g| g.0 == index).collect();
+            let got = units(&session, kind);
+            assert_eq!(got.len(), want.len(), "{file} {kind:?}");
+            for (u, g) in got.iter().zip(&want) {
+                assert_eq!(md5_hex(&u.data), g.2, "{file} {kind:?} at {}", g.1);
+            }
+        }
+        // Only the moov search and the windows were fetched: no byte twice.
+        let log = &session.platform.port.network.log;
+        let media: u64 = log.iter().map(|r| r.bytes).sum();
+        let size = std::fs::metadata(Path::new(FIXTURES).join(file))
+            .unwrap()
+            .len();
+        assert!(
+            media <= size + 32 * 1024,
+            "{file}: fetched {media} of {size} bytes"
+        );
+    }
 }

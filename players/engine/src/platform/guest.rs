@@ -80,6 +80,14 @@ impl Platform for GuestPlatform {
         fetch(handle).read(buf)
     }
 
+    fn fetch_header(
+        &mut self,
+        handle: FetchId,
+        name: &str,
+    ) -> Result<alloc::string::String, Status> {
+        fetch(handle).header(name)
+    }
+
     fn fetch_read_to_store(
         &mut self,
         handle: FetchId,

@@ -63,7 +63,64 @@ pub(crate) struct SegmentRef {
     pub discontinuity: bool,
 }
 
+/// A window of a progressive file: its units come from the sample tables, so every
+/// byte is skippable.
+struct TableDemux {
+    tracks: Vec<TrackInfo>,
+    units: Vec<crate::media::AccessUnit>,
+    len: u64,
+    pos: u64,
+}
+
+impl TableDemux {
+    fn emit(&mut self, sink: &mut dyn FnMut(Event)) {
+        for t in self.tracks.drain(..) {
+            sink(Event::Track(t));
+        }
+        for u in self.units.drain(..) {
+            sink(Event::Sample(u));
+        }
+    }
+}
+
+impl Demuxer for TableDemux {
+    fn push(
+        &mut self,
+        chunk: &[u8],
+        sink: &mut dyn FnMut(Event),
+    ) -> Result<(), crate::media::DemuxError> {
+        self.pos += chunk.len() as u64;
+        self.emit(sink);
+        Ok(())
+    }
+
+    fn finish(&mut self, sink: &mut dyn FnMut(Event)) -> Result<(), crate::media::DemuxError> {
+        self.emit(sink);
+        Ok(())
+    }
+
+    fn reset(&mut self) {
+        self.units.clear();
+        self.pos = 0;
+    }
+
+    fn skippable(&self) -> u64 {
+        self.len.saturating_sub(self.pos)
+    }
+
+    fn skip(
+        &mut self,
+        n: u64,
+        sink: &mut dyn FnMut(Event),
+    ) -> Result<(), crate::media::DemuxError> {
+        self.pos += n;
+        self.emit(sink);
+        Ok(())
+    }
+}
+
 enum SegmentDemux {
+    Table(alloc::boxed::Box<TableDemux>),
     Ts(alloc::boxed::Box<TsDemuxer>),
     Mp4(alloc::boxed::Box<FragmentDemuxer>),
     Audio(alloc::boxed::Box<AudioDemuxer>),
@@ -72,6 +129,7 @@ enum SegmentDemux {
 impl SegmentDemux {
     fn as_ref_dyn(&self) -> &dyn Demuxer {
         match self {
+            SegmentDemux::Table(d) => d.as_ref(),
             SegmentDemux::Ts(d) => d.as_ref(),
             SegmentDemux::Mp4(d) => d.as_ref(),
             SegmentDemux::Audio(d) => d.as_ref(),
@@ -80,6 +138,7 @@ impl SegmentDemux {
 
     fn as_dyn(&mut self) -> &mut dyn Demuxer {
         match self {
+            SegmentDemux::Table(d) => d.as_mut(),
             SegmentDemux::Ts(d) => d.as_mut(),
             SegmentDemux::Mp4(d) => d.as_mut(),
             SegmentDemux::Audio(d) => d.as_mut(),
@@ -195,6 +254,28 @@ impl Feeder {
             self.discontinuity_pending = true;
         }
         Ok(())
+    }
+
+    /// Starts a window of a progressive file whose units (ranges relative to the
+    /// window) come from the sample tables.
+    pub(crate) fn start_table(
+        &mut self,
+        segment: SegmentRef,
+        tracks: Vec<TrackInfo>,
+        units: Vec<crate::media::AccessUnit>,
+    ) {
+        self.base = 0;
+        self.demux = Some(SegmentDemux::Table(alloc::boxed::Box::new(TableDemux {
+            tracks,
+            units,
+            len: segment.len,
+            pos: 0,
+        })));
+        self.segment = Some(segment);
+        self.pushed = 0;
+        if segment.discontinuity {
+            self.discontinuity_pending = true;
+        }
     }
 
     /// Pushes up to `budget` bytes of the current segment; returns the bytes pushed.

@@ -172,6 +172,15 @@ impl Request {
         }
     }
 
+    /// A response header.
+    pub(crate) fn header<P: Platform>(
+        &self,
+        p: &mut P,
+        name: &str,
+    ) -> Option<alloc::string::String> {
+        p.fetch_header(self.fetch, name).ok()
+    }
+
     /// Cancels the fetch and hands back the sink (the caller frees a store object).
     pub(crate) fn close<P: Platform>(self, p: &mut P) -> Sink {
         p.fetch_close(self.fetch);

@@ -47,7 +47,15 @@ impl Player {
         self.manifest_backoff = Backoff::default();
         self.url = Some(url);
         self.set_state(p, PlayerState::Loading, StateReason::Command);
-        self.open_manifest(p);
+        if self
+            .url
+            .as_deref()
+            .is_some_and(super::progressive::is_progressive)
+        {
+            self.open_progressive(p);
+        } else {
+            self.open_manifest(p);
+        }
     }
 
     fn open_manifest<P: Platform>(&mut self, p: &mut P) {
@@ -74,6 +82,9 @@ impl Player {
     pub(super) fn poll_manifest<P: Platform>(&mut self, p: &mut P, now: i64) {
         if self.state != PlayerState::Loading {
             return;
+        }
+        if self.progressive_load.is_some() {
+            return self.poll_progressive(p);
         }
         let Some(request) = self.manifest.as_mut() else {
             if self.main.is_none() && self.manifest_backoff.ready(now) {

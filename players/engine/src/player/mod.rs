@@ -29,6 +29,7 @@ mod feed;
 mod loader;
 mod manifest;
 mod playback;
+mod progressive;
 pub mod qoe;
 mod schedule;
 mod stream;
@@ -119,6 +120,8 @@ pub struct Player {
     now_cache: i64,
     /// The video decoder's last (decoded, dropped) counters.
     last_frames: (u32, u32),
+    /// A progressive file's `moov` search.
+    progressive_load: Option<progressive::Load>,
 }
 
 impl Player {
@@ -159,6 +162,7 @@ impl Player {
             last_fetched_rendition: None,
             now_cache: 0,
             last_frames: (0, 0),
+            progressive_load: None,
         }
     }
 

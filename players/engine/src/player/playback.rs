@@ -224,6 +224,9 @@ impl Player {
         if let Some(r) = self.manifest.take() {
             r.abort(p);
         }
+        if let Some(load) = self.progressive_load.take() {
+            load.abort(p);
+        }
         for mut stream in [self.main.take(), self.audio.take()].into_iter().flatten() {
             stream.drop_all(p);
             stream.cancel_playlist(p);

@@ -147,6 +147,8 @@ pub(crate) struct Stream {
     /// The last segment requested: (media sequence, start µs), which places a live
     /// playlist loaded later on the same timeline.
     pub anchor: Option<(u64, i64)>,
+    /// A progressive file's movie and windows (its segments are the windows).
+    pub progressive: Option<alloc::boxed::Box<super::progressive::Index>>,
 }
 
 impl Stream {
@@ -166,6 +168,7 @@ impl Stream {
             fetched_all: false,
             eos_sent: false,
             anchor: None,
+            progressive: None,
         }
     }
 

@@ -61,13 +61,27 @@ impl Player {
                 };
                 stream.feed_cursor_us = next.end_us;
                 let super::stream::Stream {
-                    feeder, renditions, ..
+                    feeder,
+                    renditions,
+                    progressive,
+                    ..
                 } = stream;
-                let init = renditions
-                    .get(next.rendition)
-                    .and_then(|r| r.init.as_ref())
-                    .and_then(|i| i.bytes.as_deref());
-                feeder.start(p, next.segment, init)?;
+                let rendition = renditions.get(next.rendition);
+                if let Some(index) = progressive.as_ref() {
+                    // A window of a progressive file: units from the sample tables.
+                    let base = rendition
+                        .and_then(|r| r.playlist.as_ref())
+                        .and_then(|pl| pl.segment(next.segment.sequence))
+                        .and_then(|s| s.byte_range)
+                        .map_or(0, |r| r.offset);
+                    let (tracks, units) = index.units(next.segment.sequence, base);
+                    feeder.start_table(next.segment, tracks, units);
+                } else {
+                    let init = rendition
+                        .and_then(|r| r.init.as_ref())
+                        .and_then(|i| i.bytes.as_deref());
+                    feeder.start(p, next.segment, init)?;
+                }
             }
             if budget == 0 {
                 return Ok(());
