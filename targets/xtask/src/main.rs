@@ -113,6 +113,10 @@ fn test() -> Result<(), String> {
                 "wasp-abi",
                 "-p",
                 "wasp-core",
+                "-p",
+                "wasp-raster",
+                "-p",
+                "wasp-engine",
                 "--target",
                 target,
             ]),
@@ -128,11 +132,26 @@ fn test() -> Result<(), String> {
             "wasp-abi",
             "-p",
             "wasp-core",
+            "-p",
+            "wasp-raster",
+            "-p",
+            "wasp-engine",
+            "-p",
+            "wasp-sim",
         ]),
     )?;
     run(
         "benchmarks compile",
-        cargo().args(["bench", "--no-run", "-p", "wasp-core"]),
+        cargo().args([
+            "bench",
+            "--no-run",
+            "-p",
+            "wasp-core",
+            "-p",
+            "wasp-engine",
+            "-p",
+            "wasp-raster",
+        ]),
     )?;
     fuzz(10)?;
     println!(
@@ -152,7 +171,7 @@ fn modules() -> Result<(), String> {
     let built = root().join("target/wasm-modules/wasm32-unknown-unknown/wasm");
     let dir = root().join("target/modules");
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    for name in ["probe", "hello", "engine_bench"] {
+    for name in ["probe", "hello", "engine_bench", "tv"] {
         let from = built.join(format!("wasp_{name}.wasm"));
         let bytes = std::fs::read(&from).map_err(|e| format!("read {}: {e}", from.display()))?;
         let path = dir.join(format!("wasp-{}.wasm", name.replace('_', "-")));
@@ -170,6 +189,7 @@ fn modules() -> Result<(), String> {
 /// Fuzz targets: (crate folder, target).
 const FUZZ_TARGETS: &[(&str, &str)] = &[
     ("core/abi", "abi_decode"),
+    ("core/raster", "draw"),
     ("core/runtime", "host_calls"),
     ("core/runtime", "load_module"),
     ("players/engine", "m3u8"),

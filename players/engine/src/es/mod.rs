@@ -2,7 +2,7 @@
 //! frame splitter the MPEG-TS demuxer shares.
 //!
 //! An elementary stream is a plain sequence of frames, each found by its sync word and
-//! sized by its header. [`AdtsDemuxer`] and [`Mp3Demuxer`] skip an ID3v2 tag at the
+//! sized by its header. [`AudioDemuxer`] (ADTS or MP3) skips an ID3v2 tag at the
 //! start, resynchronise after junk (a header found after junk is only trusted once the
 //! next header follows it), and time frames by counting samples (the timescale is the
 //! sample rate). AAC access units exclude the ADTS header (decoders get raw AAC with
