@@ -29,15 +29,39 @@ fn the_tv_player_plays_hls_to_the_end_showing_ffmpegs_pictures() {
     // The player in wasmi, in a debug build, needs more than 16 MiB of native stack
     // (on the test device too, so not the emulator's doing): far more than a test
     // thread's 2 MiB.
+    with_big_stack(|| {
+        let rt = run_tv();
+        check_tv(&rt);
+    });
+}
+
+#[test]
+fn two_runs_of_the_player_give_identical_pictures_sound_and_timing() {
+    with_big_stack(|| {
+        let (mut a, mut b) = (run_tv(), run_tv());
+        let (a, b) = (a.port_mut(), b.port_mut());
+        assert_eq!(a.presented(), b.presented());
+        assert_eq!(a.now(), b.now());
+        assert_eq!(a.audio().md5(), b.audio().md5());
+        assert_eq!(a.network().log, b.network().log);
+        assert!(!a.network().log.is_empty());
+        for p in a.presented() {
+            assert_eq!(a.frame_log(p.decoder), b.frame_log(p.decoder));
+        }
+    });
+}
+
+fn with_big_stack(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new()
         .stack_size(64 << 20)
-        .spawn(play_tv)
+        .spawn(f)
         .unwrap()
         .join()
         .unwrap();
 }
 
-fn play_tv() {
+/// Runs the player on the HLS fixtures until it ends.
+fn run_tv() -> Runtime<EmulatorPort> {
     let mut port = EmulatorPort::new(DeviceProfile::default());
     port.serve_dir(
         "http://cdn.test/hls-ts",
@@ -68,13 +92,17 @@ fn play_tv() {
             break;
         }
     }
-    let port = rt.port();
     assert!(
         ended,
         "not ended: {:?} at {}",
         rt.player_state(),
-        port.now()
+        rt.port().now()
     );
+    rt
+}
+
+fn check_tv(rt: &Runtime<EmulatorPort>) {
+    let port = rt.port();
     assert!(port.fatal.is_empty(), "{:?}", port.fatal);
     // Four seconds of media, started after the fetches, in virtual time.
     let took = port.now() - START_US;
