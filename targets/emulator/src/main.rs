@@ -1,0 +1,2 @@
+//! The `wasp-emu` command (placeholder until the command line lands).
+fn main() {}
