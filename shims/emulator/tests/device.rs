@@ -82,6 +82,18 @@ fn capability_answers_come_from_libavcodec_and_the_profile() {
         port.decoder_open(&config(Codec::Opus, Bitstream::Framed), &[]),
         Err(Status::Unsupported)
     );
+    // Smooth while a frame decodes within its duration (1 ms per unit by default).
+    let fps = |milli| DecodingQuery {
+        framerate_milli: milli,
+        ..query(Codec::H264, 1280, 720, 0)
+    };
+    assert_eq!(port.decoding_info(&fps(60_000), "").smooth, 1);
+    let mut slow = DeviceProfile::default();
+    slow.decode_us = 25_000;
+    let mut slow = EmulatorPort::new(slow);
+    assert_eq!(slow.decoding_info(&fps(40_000), "").smooth, 1);
+    let answer = slow.decoding_info(&fps(50_000), "");
+    assert_eq!((answer.supported, answer.smooth), (1, 0));
     // A profile that lists Opus decodes it: libavcodec has the decoder.
     let mut profile = DeviceProfile::default();
     profile.decoders.push(CodecCaps::new(Codec::Opus, 0, 0));

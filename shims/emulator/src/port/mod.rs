@@ -376,9 +376,13 @@ impl Port for EmulatorPort {
 
     fn decoding_info(&mut self, q: &DecodingQuery, _codecs: &str) -> DecodingInfo {
         let supported = self.can_decode(q.codec, q.width, q.height, q.bitrate_bps);
+        // Smooth when the device decodes a frame within the frame's duration:
+        // decode_us * frames per second <= one second.
+        let per_second = i128::from(self.profile.decode_us.max(0)) * i128::from(q.framerate_milli);
+        let smooth = supported && per_second <= 1_000_000_000;
         DecodingInfo {
             supported: supported.into(),
-            smooth: supported.into(),
+            smooth: smooth.into(),
             power_efficient: (supported && q.codec.kind() == TrackKind::Video).into(),
             max_instances: u32::from(supported),
         }
