@@ -88,9 +88,10 @@ fn capability_answers_come_from_libavcodec_and_the_profile() {
         ..query(Codec::H264, 1280, 720, 0)
     };
     assert_eq!(port.decoding_info(&fps(60_000), "").smooth, 1);
-    let mut slow = DeviceProfile::default();
-    slow.decode_us = 25_000;
-    let mut slow = EmulatorPort::new(slow);
+    let mut slow = EmulatorPort::new(DeviceProfile {
+        decode_us: 25_000,
+        ..DeviceProfile::default()
+    });
     assert_eq!(slow.decoding_info(&fps(40_000), "").smooth, 1);
     let answer = slow.decoding_info(&fps(50_000), "");
     assert_eq!((answer.supported, answer.smooth), (1, 0));
