@@ -96,6 +96,10 @@ pub struct TestDecoder {
     pub state: DecoderState,
     /// Device time to decode one unit, µs.
     pub decode_us: i64,
+    /// Further device time per KiB of the unit, µs: decoding cost grows with the
+    /// bitrate (entropy decoding is per bit), so a slow device keeps up with a low
+    /// variant and not with a high one.
+    pub decode_us_per_kib: i64,
     /// Decoded pictures that may await presentation; decoding pauses when full.
     pub output_capacity: usize,
     queued_bytes: usize,
@@ -135,6 +139,7 @@ impl TestDecoder {
             last_pts_us: i64::MIN,
             state: DecoderState::Idle,
             decode_us: DEFAULT_DECODE_US,
+            decode_us_per_kib: 0,
             output_capacity: DEFAULT_OUTPUT_CAPACITY,
             queued_bytes: 0,
             decoding: None,
@@ -257,10 +262,16 @@ impl TestDecoder {
             self.eos = true;
             return true;
         }
+        let cost = self.decode_us.max(0).saturating_add(
+            self.decode_us_per_kib
+                .max(0)
+                .saturating_mul(i64::from(info.size))
+                / 1024,
+        );
         // Where the clock will be when this decode is done.
         let decoded_at = clock
             .position
-            .saturating_add(self.decode_us.max(0) * i64::from(clock.rate_milli) / 1000);
+            .saturating_add(cost * i64::from(clock.rate_milli) / 1000);
         let hopeless = info.duration_us > 0 && end_of(&info) <= decoded_at;
         if clock.running && hopeless && info.pts_us >= self.anchor_us {
             // A device that fell behind skips what it could no longer show in time,
@@ -269,7 +280,7 @@ impl TestDecoder {
             self.dropped += 1;
             return true;
         }
-        self.decoding = Some((info, now.saturating_add(self.decode_us.max(0))));
+        self.decoding = Some((info, now.saturating_add(cost)));
         true
     }
 

@@ -433,3 +433,87 @@ fn live_switch_down_to_a_variant_loaded_long_ago_keeps_playing() {
     let latency = s.player.live_latency_us().unwrap();
     assert!(latency < 30_000_000, "latency {latency}");
 }
+
+#[test]
+fn a_download_too_slow_for_the_buffer_is_abandoned_for_a_lower_variant() {
+    let mut port = TestPort::new();
+    HlsVod::new(LADDER, 4_000_000, 120_000_000)
+        .audio(Audio::None)
+        .serve(&mut port, BASE)
+        .unwrap();
+    // Fast enough for the top variant, then a collapse in the middle of a download.
+    let trace = Trace::steps(&[(0, 10 * MBPS), (20_300_000, MBPS / 5)]).unwrap();
+    port.network.set_trace(trace.anchored(port.now));
+    let config = PlayerConfig {
+        forward_goal_us: 12_000_000,
+        ..PlayerConfig::default()
+    };
+    let mut s = start(port, config, &format!("{BASE}/master.m3u8"));
+    s.run_until(60_000_000);
+    assert!(
+        s.log.iter().any(|l| l.contains("abandon segment")),
+        "{}",
+        s.log.join("\n")
+    );
+    let log = &s.platform.port.network.log;
+    let after: Vec<_> = log
+        .iter()
+        .filter(|r| r.start_us > s.start_us + 20_300_000 && r.url.ends_with(".m4s"))
+        .collect();
+    assert!(
+        after.iter().any(|r| r.url.contains("/v0/")),
+        "a lower variant was fetched after the collapse"
+    );
+    assert!(!s.states.iter().any(|(_, st, _)| *st == PlayerState::Error));
+}
+
+#[test]
+fn a_device_too_slow_for_the_top_variant_drops_frames_and_the_player_steps_down() {
+    let mut port = TestPort::new();
+    HlsVod::new(LADDER, 4_000_000, 120_000_000)
+        .audio(Audio::None)
+        .serve(&mut port, BASE)
+        .unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    // Decoding costs 4 ms per KiB: ~12 KiB pictures of the 3 Mbit/s variant take
+    // ~50 ms (a 30 fps stream cannot keep up), the 1.5 Mbit/s ones ~25 ms.
+    port.decode_us = 1_000;
+    port.decode_us_per_kib = 4_000;
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        &format!("{BASE}/master.m3u8"),
+    );
+    s.run_until(100_000_000);
+    let q = s.player.qoe();
+    assert!(q.dropped_frames > 100, "dropped {}", q.dropped_frames);
+    let log = &s.platform.port.network.log;
+    let seq: Vec<(String, i64)> = log
+        .iter()
+        .filter(|r| r.url.ends_with(".m4s"))
+        .map(|r| {
+            (
+                r.url.rsplit('/').nth(1).unwrap().to_owned(),
+                r.start_us - s.start_us,
+            )
+        })
+        .collect();
+    // Once the first top-variant pictures were dropped (within ~10 s), the rule bans
+    // the top variant for its cool-off (60 s of requested media): the next requests
+    // are all below it, and the variant below keeps up (few drops while it plays).
+    let banned: Vec<_> = seq
+        .iter()
+        .filter(|(_, t)| (12_000_000..60_000_000).contains(t))
+        .collect();
+    assert!(banned.len() >= 10, "{seq:?}");
+    assert!(
+        banned.iter().all(|(v, _)| v != "v2"),
+        "the top variant was banned: {seq:?}"
+    );
+    // After the cool-off it is tried again (and banned again, for twice as long).
+    assert!(
+        seq.iter().any(|(v, t)| v == "v2" && *t > 60_000_000),
+        "{seq:?}"
+    );
+}

@@ -251,7 +251,14 @@ impl Player {
             let Some(main) = self.main.as_ref() else {
                 return;
             };
-            if main.job.is_some() || !main.segment_backoff.ready(now) || main.fetched_all {
+            // The ABR is asked only when a segment is about to be requested: its
+            // clock counts requested media time (bans, BOLA's state).
+            let waiting = main.job.is_some()
+                || !main.segment_backoff.ready(now)
+                || main.fetched_all
+                || main.fetch_cursor_us - position >= goal
+                || main.rendition().is_none_or(|r| r.playlist.is_none());
+            if waiting {
                 return;
             }
             let buffer = main.buffered_end_us(position) - position;

@@ -132,6 +132,8 @@ pub struct TestPort {
     pub keep_units: bool,
     /// Device time to decode one unit, for decoders opened from now on (µs).
     pub decode_us: i64,
+    /// Further decode time per KiB of a unit, for decoders opened from now on (µs).
+    pub decode_us_per_kib: i64,
     /// `media_set_position` was called since the last decoder open or flush.
     position_set: bool,
     /// Thousandths of a µs of media time not yet added to the position.
@@ -201,6 +203,7 @@ impl TestPort {
             presented_total: 0,
             keep_units: true,
             decode_us: DEFAULT_DECODE_US,
+            decode_us_per_kib: 0,
             position_set: false,
             clock_carry: 0,
             rng: 0x9E37_79B9_7F4A_7C15,
@@ -422,6 +425,7 @@ impl Port for TestPort {
         let mut decoder = TestDecoder::new(*config, extra, self.decoder_queue_bytes);
         decoder.keep_units = self.keep_units;
         decoder.decode_us = self.decode_us;
+        decoder.decode_us_per_kib = self.decode_us_per_kib;
         self.decoders.insert(id, decoder);
         self.position_set = false;
         self.settle_media();
