@@ -342,3 +342,41 @@ fn progressive_mp4_plays_faststart_and_moov_at_end_like_ffmpeg() {
         );
     }
 }
+
+#[test]
+fn timestamps_restart_at_a_discontinuity_and_the_timeline_goes_on() {
+    let mut port = TestPort::new();
+    serve_dir(&mut port, "hls-ts");
+    // The same two segments twice: their timestamps start again after the tag.
+    let playlist = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n\
+#EXTINF:2.0,\nv0_000.ts\n#EXTINF:2.0,\nv0_001.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2.0,\nv0_000.ts\n#EXTINF:2.0,\nv0_001.ts\n#EXT-X-ENDLIST\n";
+    port.serve("http://cdn.test/hls-ts/twice.m3u8", playlist);
+    let mut session = Session::new(port, PlayerConfig::default(), 32 << 20);
+    session.command_at(
+        0,
+        Command::Load {
+            url: "http://cdn.test/hls-ts/twice.m3u8".into(),
+            start_us: None,
+        },
+    );
+    assert!(
+        session.run_until_state(PlayerState::Ended, 30_000_000),
+        "{}",
+        session.log.join("\n")
+    );
+    assert_eq!(session.player.qoe().rebuffer_count, 0);
+    let video = units(&session, TrackKind::Video);
+    let half = video.len() / 2;
+    // The second copy plays 4 s later, unit for unit, flagged at its first unit.
+    for (a, b) in video[..half].iter().zip(&video[half..]) {
+        assert_eq!(b.info.pts_us - a.info.pts_us, 4_000_000);
+        assert_eq!(a.data, b.data);
+    }
+    assert_ne!(
+        video[half].info.flags & wasp_core::abi::decoder::SAMPLE_DISCONTINUITY,
+        0
+    );
+    assert!(video[..half]
+        .iter()
+        .all(|u| u.info.flags & wasp_core::abi::decoder::SAMPLE_DISCONTINUITY == 0));
+}
