@@ -24,7 +24,8 @@ use std::fmt::Write as _;
 
 use md5::{Digest, Md5};
 use wasp_core::abi::decoder::{
-    DecoderConfig, DecoderState, DecoderStats, SampleInfo, SAMPLE_DECODE_ONLY, SAMPLE_END_OF_STREAM,
+    DecoderConfig, DecoderState, DecoderStats, SampleInfo, SAMPLE_DECODE_ONLY,
+    SAMPLE_END_OF_STREAM, SAMPLE_KEYFRAME,
 };
 use wasp_core::abi::media::TrackKind;
 
@@ -35,6 +36,8 @@ use crate::frame::{FrameLog, VideoFrame};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ClockView {
     pub position: i64,
+    pub running: bool,
+    pub rate_milli: u32,
 }
 
 /// A unit presented (a picture shown or an audio frame started).
@@ -345,7 +348,7 @@ impl EmuDecoder {
             }
             progress |= self.present(clock.position, shown, sink);
             if self.decoding.is_none() && self.pool.len() < self.output_capacity {
-                progress |= self.start(now);
+                progress |= self.start(now, clock);
             }
             if !progress {
                 break;
@@ -365,15 +368,51 @@ impl EmuDecoder {
         report
     }
 
-    /// Starts decoding the next unit. Every unit is decoded (a skipped reference
-    /// picture would break the ones after it); output that comes too late is
-    /// dropped when it comes out.
-    fn start(&mut self, now: i64) -> bool {
+    /// Starts decoding the next unit.
+    ///
+    /// A device too slow for the stream falls behind; as a TV does, it then skips
+    /// to the next keyframe rather than decode pictures it can no longer show
+    /// (skipping a single picture instead would damage the ones that reference it).
+    /// Only video is skipped, only while the clock runs, and only when the next
+    /// keyframe is already queued and itself still in time; skipped units count as
+    /// dropped.
+    fn start(&mut self, now: i64, clock: ClockView) -> bool {
+        if clock.running && self.kind() == TrackKind::Video {
+            self.catch_up(clock);
+        }
         let Some(unit) = self.queue.pop_front() else {
             return false;
         };
         self.decoding = Some((unit, now.saturating_add(self.decode_us.max(0))));
         true
+    }
+
+    fn catch_up(&mut self, clock: ClockView) {
+        let decode = i128::from(self.decode_us.max(0)) * i128::from(clock.rate_milli) / 1000;
+        let decoded_at = clock
+            .position
+            .saturating_add(i64::try_from(decode).unwrap_or(i64::MAX));
+        let hopeless = |info: &SampleInfo| {
+            info.duration_us > 0 && end_of(info) <= decoded_at && info.pts_us >= self.anchor_us
+        };
+        let Some(front) = self.queue.front() else {
+            return;
+        };
+        if !hopeless(&front.info) {
+            return;
+        }
+        let next_key = self.queue.iter().skip(1).position(|u| {
+            u.info.flags & SAMPLE_KEYFRAME != 0
+                && u.info.flags & SAMPLE_END_OF_STREAM == 0
+                && !hopeless(&u.info)
+        });
+        let Some(skip) = next_key.map(|k| k + 1) else {
+            return;
+        };
+        for unit in self.queue.drain(..skip) {
+            self.queued_bytes = self.queued_bytes.saturating_sub(unit.data.len());
+            self.dropped = self.dropped.saturating_add(1);
+        }
     }
 
     /// Sends a unit to libavcodec and collects what comes out.

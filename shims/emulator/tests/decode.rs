@@ -750,3 +750,34 @@ fn in_real_time_the_stream_plays_on_the_os_clock() {
     }
     assert!(shown.len() >= 40, "{} of 50 shown", shown.len());
 }
+
+#[test]
+fn a_device_too_slow_for_the_stream_skips_to_the_next_keyframe() {
+    let d = ts(&format!("{ENGINE}/hls-ts/v1_000.ts"));
+    // 60 ms to decode a 40 ms picture: it cannot keep up.
+    let port = EmulatorPort::new(DeviceProfile {
+        decode_us: 60_000,
+        ..DeviceProfile::default()
+    });
+    let options = Options {
+        log_timescale: true,
+        ..Options::default()
+    };
+    let played = play_on(port, &d, &[TrackKind::Video], &options);
+    let id = played.decoders[&TrackKind::Video];
+    let shown = &played.port.frame_log(id).unwrap().lines;
+    let golden = golden_lines("hls-ts_v1_000.ts.framemd5");
+    // What is shown is ffmpeg's pictures, in order, the second GOP's keyframe
+    // among them: the decoder jumped there instead of showing nothing more.
+    let mut rest = golden.iter();
+    for line in shown {
+        assert!(rest.any(|g| g == line), "{line} is not next in the golden");
+    }
+    assert!(shown.contains(&golden[25]), "the second keyframe is shown");
+    let stats = played.port.decoder(id).unwrap().stats();
+    assert_eq!(stats.corrupt, 0);
+    assert_eq!(stats.decoded as usize, shown.len());
+    assert_eq!(stats.decoded + stats.dropped, 50, "{stats:?}");
+    // Deterministic in virtual time: 26 shown, 24 skipped or late.
+    assert_eq!((stats.decoded, stats.dropped), (26, 24));
+}

@@ -117,6 +117,8 @@ impl EmulatorPort {
         for _ in 0..4 {
             let view = ClockView {
                 position: self.clock.position_us,
+                running: self.clock.running != 0,
+                rate_milli: self.clock.rate_milli,
             };
             let audio = &mut self.audio;
             for (id, d) in &mut self.decoders {

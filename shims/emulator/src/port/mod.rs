@@ -19,11 +19,12 @@
 //! coming out late).
 //!
 //! What differs from the test device, because the decoding is real: units that
-//! libavcodec rejects and pictures it flags as damaged count in `corrupt`; every unit
-//! is decoded, even late ones (skipping a reference picture would damage the ones
-//! after it), and late output is dropped; units still inside libavcodec at end of
-//! stream that never came out count as dropped; protected units are refused
-//! (`Unsupported`: there is no key system).
+//! libavcodec rejects and pictures it flags as damaged count in `corrupt`; a video
+//! decoder that fell behind skips to the next queued keyframe instead of skipping
+//! single units (which would damage the pictures that reference them), and late
+//! output is dropped; units still inside libavcodec at end of stream that never came
+//! out count as dropped; protected units are refused (`Unsupported`: there is no
+//! key system).
 //!
 //! # Time
 //! * **Virtual** ([`EmulatorPort::new`]): time starts at [`START_US`] and moves only
