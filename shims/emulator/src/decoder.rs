@@ -107,6 +107,9 @@ struct Queued {
     data: Vec<u8>,
 }
 
+/// Units sent to libavcodec whose frame has not come out that a decoder remembers.
+const MAX_PENDING: usize = 64;
+
 fn end_of(info: &SampleInfo) -> i64 {
     info.pts_us.saturating_add(info.duration_us.max(0))
 }
@@ -441,6 +444,25 @@ impl EmuDecoder {
         }
         self.pending.entry(info.pts_us).or_default().push_back(info);
         self.collect(position);
+        self.bound_pending();
+    }
+
+    /// A decoder holds at most a few pictures for reordering (16 in H.264's and
+    /// H.265's DPB); units beyond [`MAX_PENDING`] that gave no frame never will
+    /// (a decoder that swallows hostile input): forget the oldest, as dropped.
+    fn bound_pending(&mut self) {
+        let mut held: usize = self.pending.values().map(VecDeque::len).sum();
+        while held > MAX_PENDING {
+            let Some(mut entry) = self.pending.first_entry() else {
+                break;
+            };
+            entry.get_mut().pop_front();
+            if entry.get().is_empty() {
+                entry.remove();
+            }
+            held -= 1;
+            self.dropped = self.dropped.saturating_add(1);
+        }
     }
 
     fn collect(&mut self, position: i64) {
