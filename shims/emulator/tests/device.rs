@@ -281,6 +281,16 @@ fn the_graphics_plane_is_recorded_and_composed_at_present() {
         [(START_US, 1, false), (START_US + 16_000, 1, false)]
     );
     assert!(port.current_video_frame().is_none());
+    // A long run keeps only the last frames.
+    port.keep_graphics_frames(3);
+    for _ in 0..100 {
+        port.advance(16_000);
+        port.present();
+    }
+    let kept = port.graphics_frames();
+    assert!((3..=7).contains(&kept.len()), "{}", kept.len());
+    assert_eq!(kept.last().unwrap().at_us, START_US + 101 * 16_000);
+    assert_eq!(seen.borrow().len(), 102);
 }
 
 #[test]

@@ -120,6 +120,7 @@ pub struct EmulatorPort {
     images: BTreeMap<PortId, ImageRecord>,
     pending_lists: Vec<Vec<u8>>,
     frames: Vec<Frame>,
+    frames_keep: usize,
     compose: Option<ComposeHook>,
     audio: AudioCapture,
     /// Log lines received.
@@ -184,6 +185,7 @@ impl EmulatorPort {
             images: BTreeMap::new(),
             pending_lists: Vec::new(),
             frames: Vec::new(),
+            frames_keep: usize::MAX,
             compose: None,
             audio: AudioCapture::new(channels),
             logs: Vec::new(),
@@ -256,9 +258,16 @@ impl EmulatorPort {
             .find_map(EmuDecoder::current_frame)
     }
 
-    /// The graphics frames presented, in order.
+    /// The graphics frames presented, in order (all, or at least the last
+    /// [`EmulatorPort::keep_graphics_frames`]).
     pub fn graphics_frames(&self) -> &[Frame] {
         &self.frames
+    }
+
+    /// Keeps at least the last `n` graphics frames (not all of them: for long runs
+    /// that look at pixels through the [`ComposeHook`] instead).
+    pub fn keep_graphics_frames(&mut self, n: usize) {
+        self.frames_keep = n;
     }
 
     /// The images the module uploaded, by id.
@@ -684,6 +693,10 @@ impl Port for EmulatorPort {
             hook(&frame, &self.images, video.as_ref());
         }
         self.frames.push(frame);
+        if self.frames.len() / 2 > self.frames_keep {
+            let excess = self.frames.len() - self.frames_keep;
+            self.frames.drain(..excess);
+        }
     }
 
     fn kv_get(&mut self, key: &[u8], out: &mut [u8]) -> Result<usize, Status> {
