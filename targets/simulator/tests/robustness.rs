@@ -517,3 +517,141 @@ fn a_device_too_slow_for_the_top_variant_drops_frames_and_the_player_steps_down(
         "{seq:?}"
     );
 }
+
+#[test]
+fn selecting_another_audio_rendition_switches_without_stopping_video() {
+    let mut port = TestPort::new();
+    let content = HlsVod::new(LADDER, 4_000_000, 60_000_000).audio(Audio::Rendition);
+    content.serve(&mut port, BASE).unwrap();
+    // A second language: the same audio served under another playlist.
+    let master = content.master_playlist().replace(
+        "URI=\"audio/index.m3u8\"\n",
+        "URI=\"audio/index.m3u8\"\n#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"audio\",NAME=\"French\",LANGUAGE=\"fr\",AUTOSELECT=YES,CHANNELS=\"2\",URI=\"audio/index.m3u8?lang=fr\"\n",
+    );
+    port.serve(&format!("{BASE}/master.m3u8"), master);
+    let audio_playlist = content
+        .media_playlist(None)
+        .replace(".m4s", ".m4s?lang=fr")
+        .replace("init.mp4", "init.mp4?lang=fr");
+    port.serve(&format!("{BASE}/audio/index.m3u8?lang=fr"), audio_playlist);
+    for n in 0..content.segment_count() {
+        let url = HlsVod::segment_url(BASE, None, n);
+        let body = port.network.resources.get(&url).unwrap().clone();
+        port.network
+            .resources
+            .insert(format!("{url}?lang=fr"), body);
+    }
+    let init = port
+        .network
+        .resources
+        .get(&format!("{BASE}/audio/init.mp4"))
+        .unwrap()
+        .clone();
+    port.network
+        .resources
+        .insert(format!("{BASE}/audio/init.mp4?lang=fr"), init);
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    let mut s = start(
+        port,
+        PlayerConfig::default(),
+        &format!("{BASE}/master.m3u8"),
+    );
+    s.command_at(20_000_000, Command::SelectAudio("fr".into()));
+    assert!(
+        s.run_until_state(PlayerState::Ended, 120_000_000),
+        "{}",
+        s.log.join("\n")
+    );
+    assert_eq!(s.player.audio_options().len(), 2);
+    assert!(
+        s.log.iter().any(|l| l.contains("Event audio fr")),
+        "{}",
+        s.log.join("\n")
+    );
+    let french = s
+        .platform
+        .port
+        .network
+        .log
+        .iter()
+        .filter(|r| r.url.contains("lang=fr") && r.url.contains(".m4s"))
+        .count();
+    assert!(
+        french >= 9,
+        "the French segments from the switch on: {french}"
+    );
+    // Video went on: presented without a gap longer than a frame or two.
+    let video: Vec<i64> = s
+        .platform
+        .port
+        .presented
+        .iter()
+        .filter(|p| p.kind == TrackKind::Video)
+        .map(|p| p.pts_us)
+        .collect();
+    assert!(
+        video.windows(2).all(|w| w[1] - w[0] < 100_000),
+        "a video gap"
+    );
+}
+
+#[test]
+fn the_byte_budget_caps_the_forward_buffer() {
+    let mut port = TestPort::new();
+    HlsVod::new(LADDER, 4_000_000, 120_000_000)
+        .audio(Audio::None)
+        .serve(&mut port, BASE)
+        .unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    // A 4 MiB store: ~10 s of the 3 Mbit/s variant, less than the 30 s goal.
+    let mut s = Session::new(port, PlayerConfig::default(), 4 << 20);
+    s.command_at(
+        0,
+        Command::Load {
+            url: format!("{BASE}/master.m3u8"),
+            start_us: None,
+        },
+    );
+    assert!(
+        s.run_until_state(PlayerState::Ended, 300_000_000),
+        "{}",
+        s.log.join("\n")
+    );
+    assert!(
+        s.platform.store_high_water <= 4 << 20,
+        "store {}",
+        s.platform.store_high_water
+    );
+    assert_eq!(s.player.qoe().rebuffer_count, 0, "{}", s.log.join("\n"));
+}
+
+#[test]
+fn a_keyframe_seek_lands_on_the_keyframe_before_the_target() {
+    let mut port = TestPort::new();
+    HlsVod::new(LADDER, 4_000_000, 120_000_000)
+        .audio(Audio::None)
+        .serve(&mut port, BASE)
+        .unwrap();
+    port.network
+        .set_trace(Trace::constant(20 * MBPS).anchored(port.now));
+    let config = PlayerConfig {
+        seek_mode: wasp_engine::player::SeekMode::Keyframe,
+        ..PlayerConfig::default()
+    };
+    let mut s = start(port, config, &format!("{BASE}/master.m3u8"));
+    s.command_at(10_000_000, Command::Seek(50_500_000));
+    s.run_until(12_000_000);
+    assert_eq!(s.player.state(), PlayerState::Playing);
+    let since = s.start_us + 10_000_000;
+    let first = s
+        .platform
+        .port
+        .presented
+        .iter()
+        .find(|p| p.at_us > since && p.kind == TrackKind::Video)
+        .unwrap();
+    // Segments (and keyframes) every 4 s: the keyframe at or before 50.5 s is 48 s.
+    assert_eq!(first.pts_us, 48_000_000);
+}

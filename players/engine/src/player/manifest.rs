@@ -572,6 +572,16 @@ impl Player {
         if let Some(d) = self.audio_decoder.as_ref() {
             p.decoder_flush(d.id);
         }
+        // A flushed decoder needs the clock re-anchored: playback resumes at the
+        // position once the new rendition is buffered.
+        let position = self.position_us;
+        self.target_us = Some(position);
+        self.clock_anchored = false;
+        if self.state == PlayerState::Playing {
+            let _ = p.media_set_rate(0);
+            self.rate_milli = 0;
+            self.set_state(p, PlayerState::Buffering, StateReason::Command);
+        }
         let mut stream = audio_stream(uri);
         let position = self.position_us;
         stream.fetch_cursor_us = position;

@@ -122,6 +122,8 @@ pub struct Player {
     last_frames: (u32, u32),
     /// A progressive file's `moov` search.
     progressive_load: Option<progressive::Load>,
+    /// When playback last (re)started, µs.
+    playing_since_us: i64,
 }
 
 impl Player {
@@ -163,6 +165,7 @@ impl Player {
             now_cache: 0,
             last_frames: (0, 0),
             progressive_load: None,
+            playing_since_us: 0,
         }
     }
 

@@ -14,6 +14,9 @@ const NORMAL_RATE: u32 = 1000;
 /// Live catch-up rates (±3 %, inaudible pitch change on most content).
 const FAST_RATE: u32 = 1030;
 const SLOW_RATE: u32 = 970;
+/// A clock that has not started this long after playback began is a stall (a device
+/// takes a moment to present its first frame), µs.
+const START_GRACE_US: i64 = 100_000;
 /// A QoE snapshot is reported this often, µs.
 const QOE_PERIOD_US: i64 = 1_000_000;
 
@@ -192,6 +195,7 @@ impl Player {
         }
         self.close_stall(p);
         self.target_us = None;
+        self.playing_since_us = self.now_cache;
         self.set_state(p, PlayerState::Playing, reason);
     }
 
@@ -298,7 +302,10 @@ impl Player {
                     self.rate_milli = 0;
                     self.set_state(p, PlayerState::Ended, StateReason::EndOfStream);
                     p.report_text(ReportKind::Event, &self.qoe.summary());
-                } else if !running && !all {
+                } else if !running
+                    && !all
+                    && self.now_cache - self.playing_since_us >= START_GRACE_US
+                {
                     // The device starved: a rebuffer.
                     let _ = p.media_set_rate(0);
                     self.rate_milli = 0;
