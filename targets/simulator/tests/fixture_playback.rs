@@ -380,3 +380,63 @@ fn timestamps_restart_at_a_discontinuity_and_the_timeline_goes_on() {
         .iter()
         .all(|u| u.info.flags & wasp_core::abi::decoder::SAMPLE_DISCONTINUITY == 0));
 }
+
+#[test]
+fn subtitles_show_their_cues_at_their_times() {
+    let mut port = TestPort::new();
+    serve_dir(&mut port, "hls-ts");
+    let master = "#EXTM3U\n#EXT-X-VERSION:3\n\
+#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"English\",LANGUAGE=\"en\",AUTOSELECT=YES,URI=\"subs.m3u8\"\n\
+#EXT-X-STREAM-INF:BANDWIDTH=400400,RESOLUTION=320x180,CODECS=\"avc1.64000d,mp4a.40.2\",SUBTITLES=\"subs\"\nv0.m3u8\n";
+    port.serve("http://cdn.test/hls-ts/subs-master.m3u8", master);
+    port.serve(
+        "http://cdn.test/hls-ts/subs.m3u8",
+        "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:2.0,\nsubs0.vtt\n#EXTINF:2.0,\nsubs1.vtt\n#EXT-X-ENDLIST\n",
+    );
+    // The audio starts at MPEG time 0, so MPEGTS:0 is presentation time 0.
+    port.serve(
+        "http://cdn.test/hls-ts/subs0.vtt",
+        "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n00:00:00.500 --> 00:00:01.500\nHello, <b>wasp</b>!\n",
+    );
+    port.serve(
+        "http://cdn.test/hls-ts/subs1.vtt",
+        "WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:0,LOCAL:00:00:00.000\n\n00:00:02.000 --> 00:00:03.250\nSecond line\n",
+    );
+    let mut session = Session::new(port, PlayerConfig::default(), 32 << 20);
+    session.command_at(
+        0,
+        Command::Load {
+            url: "http://cdn.test/hls-ts/subs-master.m3u8".into(),
+            start_us: None,
+        },
+    );
+    session.command_at(0, Command::SelectSubtitle("en".into()));
+    let mut seen = Vec::new();
+    while session.player.state() != PlayerState::Ended && session.now() < 20_000_000 {
+        let t = session.now() + 10_000;
+        session.run_until(t);
+        let position = session.player.position_us();
+        let text: Vec<String> = session
+            .player
+            .active_cues()
+            .map(|c| c.plain_text())
+            .collect();
+        seen.push((position, text));
+    }
+    assert_eq!(session.player.subtitle_options().len(), 1);
+    for (position, text) in &seen {
+        let want: &[&str] = match position {
+            500_000..=1_499_999 => &["Hello, wasp!"],
+            2_000_000..=3_249_999 => &["Second line"],
+            _ => &[],
+        };
+        // The position moves between samples: skip the instants at a boundary.
+        let near = [500_000, 1_500_000, 2_000_000, 3_250_000]
+            .iter()
+            .any(|b| (position - b).abs() < 20_000);
+        if !near {
+            assert_eq!(text, want, "at {position}");
+        }
+    }
+    assert!(seen.iter().any(|(_, t)| t == &["Second line"]));
+}

@@ -41,6 +41,8 @@ impl Player {
         self.end_us = 0;
         self.start_request = start_us;
         self.intent_play = self.config.autoplay;
+        self.subtitle_options.clear();
+        self.audio_options.clear();
         self.target_us = None;
         self.position_us = start_us.unwrap_or(0);
         self.last_success_us = now;
@@ -209,6 +211,21 @@ impl Player {
                     .collect()
             })
             .unwrap_or_default();
+        self.subtitle_options = master
+            .renditions
+            .iter()
+            .filter(|r| r.media_type == MediaType::Subtitles)
+            .filter_map(|r| {
+                Some(super::SubtitleOption {
+                    name: r.name.clone(),
+                    language: r.language.clone().unwrap_or_default(),
+                    uri: r.uri.clone()?,
+                    default: r.default,
+                    forced: r.forced,
+                })
+            })
+            .collect();
+        self.apply_subtitle_choice(p);
         self.audio_choice = self
             .audio_options
             .iter()

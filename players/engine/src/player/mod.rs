@@ -34,6 +34,7 @@ pub mod qoe;
 mod schedule;
 mod stream;
 mod submit;
+mod subtitles;
 mod timeline;
 
 use alloc::string::String;
@@ -49,6 +50,7 @@ pub use config::{AbrRule, PlayerConfig, RetryPolicy, SeekMode};
 use loader::{Backoff, Request};
 pub use qoe::Qoe;
 use stream::Stream;
+pub use subtitles::SubtitleOption;
 use timeline::Timeline;
 
 /// An open decoder and the track configuration it was opened or last fed with.
@@ -124,6 +126,10 @@ pub struct Player {
     progressive_load: Option<progressive::Load>,
     /// When playback last (re)started, µs.
     playing_since_us: i64,
+    /// Subtitle renditions on offer.
+    subtitle_options: Vec<SubtitleOption>,
+    /// The selected subtitle rendition.
+    subtitles: Option<subtitles::Subtitles>,
 }
 
 impl Player {
@@ -166,6 +172,8 @@ impl Player {
             last_frames: (0, 0),
             progressive_load: None,
             playing_since_us: 0,
+            subtitle_options: Vec::new(),
+            subtitles: None,
         }
     }
 
@@ -275,9 +283,7 @@ impl Player {
             }
             Command::Stop => self.stop(p, StateReason::Command),
             Command::SelectAudio(name) => self.select_audio(p, &name),
-            Command::SelectSubtitle(name) => {
-                self.subtitle_choice = (!name.is_empty()).then_some(name);
-            }
+            Command::SelectSubtitle(name) => self.select_subtitle(p, &name),
             Command::SetQuality(cap) => self.abr.set_cap(cap),
         }
     }
@@ -296,6 +302,7 @@ impl Player {
         self.poll_requests(p, now);
         self.schedule(p, now);
         self.feed(p);
+        self.tick_subtitles(p, now);
         self.update_playback(p, now);
         self.next_wake(now)
     }

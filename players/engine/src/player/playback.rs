@@ -82,6 +82,9 @@ impl Player {
         self.target_us = Some(target);
         self.position_us = target;
         self.last_played_position = None;
+        if let Some(s) = self.subtitles.as_mut() {
+            s.seek(target);
+        }
         // The clock is anchored when playback is about to start, after the decoders
         // opened (a port re-anchors on open) and, for keyframe seeks, once the
         // keyframe is known.
@@ -230,6 +233,9 @@ impl Player {
         }
         if let Some(load) = self.progressive_load.take() {
             load.abort(p);
+        }
+        if let Some(s) = self.subtitles.take() {
+            s.abort(p);
         }
         for mut stream in [self.main.take(), self.audio.take()].into_iter().flatten() {
             stream.drop_all(p);
