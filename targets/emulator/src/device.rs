@@ -7,12 +7,13 @@
 //! Every [`Port`] call goes to the inner port unchanged.
 
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
+use wasp_core::abi::decoder::SAMPLE_END_OF_STREAM;
 use wasp_core::abi::decoder::{
     DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, Subsample,
 };
 use wasp_core::abi::fetch::{FetchInfo, FetchRequest};
 use wasp_core::abi::gfx::{ImageDesc, Rect};
-use wasp_core::abi::media::TrackKind;
+use wasp_core::abi::media::{Codec, TrackKind};
 use wasp_core::abi::player::{LogLevel, PlayerState, ReportKind, StateReason};
 use wasp_core::abi::store::CipherMode;
 use wasp_core::abi::Status;
@@ -39,7 +40,25 @@ pub struct Device {
     pub timebase: u32,
     /// Video decoders opened, in order.
     pub video_decoders: Vec<VideoDecoder>,
+    /// Earliest pts of the first video units submitted (the first picture), µs.
+    pub first_video_pts: Option<i64>,
+    /// Pts of the first audio unit submitted, µs.
+    pub first_audio_pts: Option<i64>,
+    /// Encoder delay at the start of the audio stream, µs: AAC streams begin with
+    /// 1024 priming samples (the encoder's delay, ISO/IEC 14496-3 §4.5.2.1: every
+    /// frame overlaps the previous one) that no container here removes.
+    pub audio_priming_us: i64,
+    video_units: u32,
+    audio_decoders: Vec<PortId>,
 }
+
+/// How near the start of the presentation the first units must be for the content
+/// alignment to be measured, µs.
+pub const ALIGNMENT_WINDOW_US: i64 = 1_000_000;
+
+/// Video units whose pts is looked at for the first picture (a GOP's pictures come
+/// out of decode order within its first few units).
+const FIRST_VIDEO_UNITS: u32 = 16;
 
 impl Device {
     /// `port`, logging frames in 1/`timebase` seconds.
@@ -48,6 +67,28 @@ impl Device {
             port,
             timebase: timebase.max(1),
             video_decoders: Vec::new(),
+            first_video_pts: None,
+            first_audio_pts: None,
+            audio_priming_us: 0,
+            video_units: 0,
+            audio_decoders: Vec::new(),
+        }
+    }
+
+    /// How far the audio content starts after the first picture, µs: the first
+    /// picture's pts minus the first audio pts past the priming. 0 when audio and
+    /// video start together; -100 000 for audio that starts 100 ms late. Measured
+    /// only when the session starts at the beginning of the presentation (both first
+    /// units within [`ALIGNMENT_WINDOW_US`] of 0): a session that starts later sees
+    /// segments whose audio and video begin at unrelated times, and counts as
+    /// aligned.
+    pub fn alignment_us(&self) -> i64 {
+        let near_start = |pts: i64| pts.abs() < ALIGNMENT_WINDOW_US;
+        match (self.first_video_pts, self.first_audio_pts) {
+            (Some(v), Some(a)) if near_start(v) && near_start(a) => {
+                v.saturating_sub(a).saturating_sub(self.audio_priming_us)
+            }
+            _ => 0,
         }
     }
 
@@ -186,6 +227,14 @@ impl Port for Device {
                 size: (config.width, config.height),
                 framerate_milli: config.framerate_milli,
             });
+        } else if config.codec.kind() == TrackKind::Audio {
+            self.audio_decoders.push(id);
+            if config.codec == Codec::Aac
+                && config.sample_rate > 0
+                && self.first_audio_pts.is_none()
+            {
+                self.audio_priming_us = 1024 * 1_000_000 / i64::from(config.sample_rate);
+            }
         }
         Ok(id)
     }
@@ -196,7 +245,21 @@ impl Port for Device {
         data: &[&[u8]],
         encryption: Option<(&EncryptionInfo, &[Subsample])>,
     ) -> Result<(), Status> {
-        self.port.decoder_submit(id, sample, data, encryption)
+        self.port.decoder_submit(id, sample, data, encryption)?;
+        if sample.flags & SAMPLE_END_OF_STREAM == 0 {
+            if self.video_decoders.iter().any(|d| d.id == id) {
+                if self.video_units < FIRST_VIDEO_UNITS {
+                    self.video_units += 1;
+                    let first = self
+                        .first_video_pts
+                        .map_or(sample.pts_us, |p| p.min(sample.pts_us));
+                    self.first_video_pts = Some(first);
+                }
+            } else if self.audio_decoders.contains(&id) {
+                self.first_audio_pts.get_or_insert(sample.pts_us);
+            }
+        }
+        Ok(())
     }
     fn decoder_info(&mut self, id: PortId) -> DecoderStats {
         self.port.decoder_info(id)

@@ -10,14 +10,18 @@ use wasp_emulator::Presented;
 
 use crate::runner::Outcome;
 
-/// A/V sync over the displayed pictures: for each picture, the pts of the audio
-/// being heard at that instant minus the picture's pts (positive: the sound is
-/// ahead of the picture).
+/// A/V sync over the displayed pictures: for each picture, the audio clock's
+/// position when it is shown minus its pts, both on the content's own time (0 at
+/// the first picture, 0 at the first audio sample past the encoder's priming), so
+/// the figure is what a viewer perceives: negative when the sound comes late.
 ///
 /// The audio heard at device time `t` is the last audio frame started at or before
 /// `t`, advanced by the time since it started (at most up to the next frame's pts:
-/// a paused or starved output does not move). Pictures shown before any audio are
-/// not counted.
+/// a paused or starved output does not move); the content alignment
+/// ([`crate::Device::alignment_us`]) moves it onto the pictures' time. A device that
+/// presents late or early shows in the figure, and so does content whose audio was
+/// muxed off its pictures (`samples/offset`: -100 ms). Pictures shown before any
+/// audio are not counted.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct AvSync {
     /// Pictures measured.
@@ -32,7 +36,7 @@ pub struct AvSync {
 
 impl AvSync {
     /// Measures the presentations of a session (in the order they happened).
-    pub fn measure(presented: &[Presented]) -> Self {
+    pub fn measure(presented: &[Presented], alignment_us: i64) -> Self {
         let audio: Vec<&Presented> = presented
             .iter()
             .filter(|p| p.kind == TrackKind::Audio)
@@ -53,7 +57,9 @@ impl AvSync {
                 following.pts_us.saturating_sub(heard.pts_us)
             });
             let position = heard.pts_us.saturating_add(elapsed.min(room.max(0)));
-            let offset = position.saturating_sub(video.pts_us);
+            let offset = position
+                .saturating_sub(video.pts_us)
+                .saturating_add(alignment_us);
             n += 1;
             sum += i128::from(offset);
             sum_abs += i128::from(offset.unsigned_abs().min(i64::MAX as u64) as i64);
@@ -201,7 +207,17 @@ pub fn json(o: &Outcome) -> String {
 /// The short human summary printed on stdout.
 pub fn summary(o: &Outcome) -> String {
     let mut s = String::new();
-    let states: Vec<&str> = o.states.iter().map(|x| x.state.name()).collect();
+    let mut states: Vec<&str> = o.states.iter().map(|x| x.state.name()).collect();
+    let more = states.len().saturating_sub(12);
+    if more > 4 {
+        // A flapping session: the first changes, then how many more.
+        states.truncate(12);
+    }
+    let states = if more > 4 {
+        format!("{} > ... ({more} more)", states.join(" > "))
+    } else {
+        states.join(" > ")
+    };
     let _ = writeln!(
         s,
         "{} on {}: {:.3} s played, {} pictures, {} audio frames, states {}",
@@ -210,7 +226,7 @@ pub fn summary(o: &Outcome) -> String {
         o.played_us as f64 / 1e6,
         o.frames,
         o.audio.0,
-        states.join(" > ")
+        states
     );
     if let Some(r) = o
         .reports

@@ -490,7 +490,7 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
         framemd5: device.framemd5(),
         frames: device.frames_shown(),
         audio: (device.port.audio().frames(), device.port.audio().md5()),
-        av_sync: AvSync::measure(device.port.presented()),
+        av_sync: AvSync::measure(device.port.presented(), device.alignment_us()),
         verdicts: verdicts.into_iter().flatten().collect(),
         snapshots,
         fault: session.fault.clone(),
