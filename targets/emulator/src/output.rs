@@ -256,12 +256,18 @@ pub fn summary(o: &Outcome) -> String {
     s
 }
 
-/// Writes `qoe.json` and `frames.framemd5` into `dir` (the WAV file and the
-/// screenshots are written while the session runs).
+/// Writes `qoe.json`, `frames.framemd5` and `module.log` (the module's log lines)
+/// into `dir` (the WAV file and the screenshots are written while the session
+/// runs).
 ///
 /// # Errors
 /// A file cannot be written.
 pub fn write(dir: &Path, o: &Outcome) -> io::Result<()> {
     std::fs::write(dir.join("qoe.json"), json(o))?;
-    std::fs::write(dir.join("frames.framemd5"), &o.framemd5)
+    std::fs::write(dir.join("frames.framemd5"), &o.framemd5)?;
+    let mut log = o.log.join("\n");
+    if !log.is_empty() {
+        log.push('\n');
+    }
+    std::fs::write(dir.join("module.log"), log)
 }

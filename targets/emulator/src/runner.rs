@@ -106,6 +106,8 @@ pub struct Outcome {
     pub snapshots: Vec<(i64, String)>,
     /// A fault of the module, if it had one.
     pub fault: Option<String>,
+    /// The module's log lines (`LEVEL message`).
+    pub log: Vec<String>,
 }
 
 impl Outcome {
@@ -494,6 +496,12 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
         verdicts: verdicts.into_iter().flatten().collect(),
         snapshots,
         fault: session.fault.clone(),
+        log: device
+            .port
+            .logs
+            .iter()
+            .map(|(level, line)| format!("{} {line}", level.name()))
+            .collect(),
     };
     if let Some(dir) = &options.out_dir {
         session
