@@ -427,7 +427,17 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
                 snapshots.push((at, name));
             }
         }
-        progress.show(now, script.duration_us);
+        // The bar runs to the presentation's end once the module reported it.
+        let known = session
+            .reports
+            .iter()
+            .rev()
+            .find_map(|r| r.qoe.map(|q| q.duration_us))
+            .filter(|d| *d > 0);
+        progress.show(
+            now,
+            known.map_or(script.duration_us, |d| d.min(script.duration_us)),
+        );
         let finished = matches!(
             session.state(),
             Some(PlayerState::Ended | PlayerState::Error)
