@@ -1,0 +1,153 @@
+//! Runtime handles: registry, magic, reentrancy and the panic guard.
+//!
+//! A handle is the address of a boxed [`Handle`]. Every live address is kept in a
+//! registry, so a NULL, never-created or already-destroyed handle is answered with
+//! `WASP_ERR_BAD_HANDLE` before anything is dereferenced. The registry also marks a
+//! handle busy during a call, so a port callback re-entering its own runtime is
+//! refused (`WASP_ERR_INVALID_STATE`) instead of aliasing it.
+//!
+//! Limit: the allocator may give a destroyed handle's address to a later runtime; an
+//! old copy of the pointer then names the new runtime. C cannot tell the two apart.
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::string::String;
+use std::sync::{Mutex, MutexGuard};
+
+use wasp_core::Runtime;
+
+use crate::port::CPort;
+use crate::sys;
+
+/// "wasp-rt\0" as a little-endian `u64`, cleared on destroy.
+const MAGIC: u64 = u64::from_le_bytes(*b"wasp-rt\0");
+
+/// What a `wasp_runtime*` points to.
+pub(crate) struct Handle {
+    magic: u64,
+    /// A panic escaped the runtime once: it answers `WASP_ERR_INTERNAL` from then on.
+    poisoned: bool,
+    /// The runtime.
+    pub(crate) runtime: Runtime<CPort>,
+    /// The text of the last failure.
+    pub(crate) last_error: String,
+}
+
+/// A failure: its code and the text kept for `wasp_runtime_last_error`.
+pub(crate) struct Fail {
+    pub(crate) code: sys::wasp_status,
+    pub(crate) text: String,
+}
+
+impl Fail {
+    /// A failure with text.
+    pub(crate) fn new(code: sys::wasp_status, text: impl Into<String>) -> Self {
+        Self {
+            code,
+            text: text.into(),
+        }
+    }
+}
+
+/// Live handles: address -> busy.
+static LIVE: Mutex<BTreeMap<usize, bool>> = Mutex::new(BTreeMap::new());
+
+fn live() -> MutexGuard<'static, BTreeMap<usize, bool>> {
+    // Nothing panics while holding the lock; a poisoned map is still consistent.
+    LIVE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Boxes a runtime and registers it.
+pub(crate) fn register(runtime: Runtime<CPort>) -> *mut sys::wasp_runtime {
+    let handle = Box::new(Handle {
+        magic: MAGIC,
+        poisoned: false,
+        runtime,
+        last_error: String::new(),
+    });
+    let ptr = Box::into_raw(handle);
+    live().insert(ptr as usize, false);
+    ptr.cast()
+}
+
+/// Marks a live handle busy; the status when it cannot be used.
+fn acquire(ptr: *mut sys::wasp_runtime) -> Result<*mut Handle, sys::wasp_status> {
+    if ptr.is_null() {
+        return Err(sys::WASP_ERR_INVALID_ARGUMENT);
+    }
+    let mut map = live();
+    match map.get_mut(&(ptr as usize)) {
+        None => Err(sys::WASP_ERR_BAD_HANDLE),
+        Some(busy) if *busy => Err(sys::WASP_ERR_INVALID_STATE),
+        Some(busy) => {
+            *busy = true;
+            Ok(ptr.cast())
+        }
+    }
+}
+
+fn release(ptr: *mut Handle) {
+    if let Some(busy) = live().get_mut(&(ptr as usize)) {
+        *busy = false;
+    }
+}
+
+/// Runs `f` on a live handle inside the panic guard; its failure text is kept.
+pub(crate) fn with(
+    ptr: *mut sys::wasp_runtime,
+    f: impl FnOnce(&mut Handle) -> Result<(), Fail>,
+) -> sys::wasp_status {
+    let raw = match acquire(ptr) {
+        Ok(raw) => raw,
+        Err(code) => return code,
+    };
+    // SAFETY: `raw` is in the registry, so it came from `Box::into_raw` in `register`
+    // and was not destroyed; marking it busy above makes this the only reference
+    // until `release` (a reentrant call is refused by `acquire`).
+    let handle = unsafe { &mut *raw };
+    let code = if handle.magic != MAGIC {
+        sys::WASP_ERR_BAD_HANDLE
+    } else if handle.poisoned {
+        sys::WASP_ERR_INTERNAL
+    } else {
+        match catch_unwind(AssertUnwindSafe(|| f(handle))) {
+            Ok(Ok(())) => sys::WASP_OK,
+            Ok(Err(fail)) => {
+                handle.last_error = fail.text;
+                fail.code
+            }
+            Err(_) => {
+                handle.poisoned = true;
+                handle.last_error = String::from("wasp: internal panic; destroy this runtime");
+                sys::WASP_ERR_INTERNAL
+            }
+        }
+    };
+    release(raw);
+    code
+}
+
+/// Unregisters and frees a handle (its runtime closes what the module held).
+pub(crate) fn destroy(ptr: *mut sys::wasp_runtime) -> sys::wasp_status {
+    if ptr.is_null() {
+        return sys::WASP_ERR_INVALID_ARGUMENT;
+    }
+    {
+        let mut map = live();
+        match map.get(&(ptr as usize)) {
+            None => return sys::WASP_ERR_BAD_HANDLE,
+            Some(true) => return sys::WASP_ERR_INVALID_STATE,
+            Some(false) => {}
+        }
+        map.remove(&(ptr as usize));
+    }
+    // SAFETY: the address was registered (so it is a `Box<Handle>` from `register`)
+    // and was just removed, so no other call can reach it again.
+    let mut handle = unsafe { Box::from_raw(ptr.cast::<Handle>()) };
+    handle.magic = 0;
+    match catch_unwind(AssertUnwindSafe(move || drop(handle))) {
+        Ok(()) => sys::WASP_OK,
+        Err(_) => sys::WASP_ERR_INTERNAL,
+    }
+}
