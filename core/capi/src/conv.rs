@@ -1,4 +1,5 @@
-//! Conversions between the header's structs and the ABI's.
+//! Conversions between the header's structs ([`crate::sys`]) and the ABI's ([`Conv`]), for
+//! ports written in Rust behind the C vtable and for this crate's adapter.
 //!
 //! The ABI structs are `#[repr(C)]` with a little-endian wire form (`encode`/`decode`)
 //! whose fields are those of the C structs in the same order. A conversion writes the
@@ -70,7 +71,7 @@ impl LeField for [u8; 16] {
 }
 
 /// A header struct with an ABI twin.
-pub(crate) trait Conv: Sized {
+pub trait Conv: Sized {
     /// The ABI struct.
     type Abi;
     /// The ABI value, with the ABI's checks (unknown enum values rejected).
@@ -79,8 +80,22 @@ pub(crate) trait Conv: Sized {
     fn from_abi(abi: &Self::Abi) -> Self;
 }
 
+/// Asserts a C field sits where the ABI's field of that name (or the renamed one,
+/// `c_name = abi_name`) does.
+macro_rules! same_offset {
+    ($c:ident, $abi:ty, $f:ident) => {
+        same_offset!($c, $abi, $f, $f);
+    };
+    ($c:ident, $abi:ty, $f:ident, $af:ident) => {
+        const _: () = assert!(
+            core::mem::offset_of!(sys::$c, $f) == core::mem::offset_of!($abi, $af),
+            concat!(stringify!($c), ".", stringify!($f)),
+        );
+    };
+}
+
 macro_rules! conv {
-    ($c:ident <=> $abi:ty { $($f:ident),* $(,)? }) => {
+    ($c:ident <=> $abi:ty { $($f:ident $(= $af:ident)?),* $(,)? }) => {
         impl Conv for sys::$c {
             type Abi = $abi;
             fn to_abi(&self) -> Result<$abi, Status> {
@@ -95,8 +110,10 @@ macro_rules! conv {
                 Self { $( $f: LeField::take(&bytes, &mut pos), )* }
             }
         }
-        // The header struct has exactly the ABI's bytes: no field missing or extra.
+        // The header struct has exactly the ABI's bytes (no field missing or extra),
+        // and each field sits where the ABI's field of that name does (same order).
         const _: () = assert!(core::mem::size_of::<sys::$c>() == <$abi>::SIZE);
+        $( same_offset!($c, $abi, $f $(, $af)?); )*
     };
 }
 
@@ -118,7 +135,7 @@ conv!(wasp_fetch_info <=> FetchInfo { content_length, received, consumed, state,
 conv!(wasp_decoder_config <=> DecoderConfig { codec, width, height, framerate_milli, sample_rate, channels, bitrate_bps, bit_depth, bitstream });
 conv!(wasp_sample_info <=> SampleInfo { pts_us, dts_us, duration_us, flags, size });
 conv!(wasp_encryption_info <=> EncryptionInfo { key_id, iv, scheme, iv_size, crypt_blocks, skip_blocks, subsample_count });
-conv!(wasp_subsample <=> Subsample { clear, protected_bytes });
+conv!(wasp_subsample <=> Subsample { clear, protected_bytes = protected });
 conv!(wasp_decoder_stats <=> DecoderStats { last_pts_us, queued_bytes, queue_capacity, queued_units, decoded, dropped, corrupt, state, kind });
 conv!(wasp_media_clock_info <=> MediaClockInfo { position_us, rate_milli, running });
 conv!(wasp_image_desc <=> ImageDesc { width, height, stride, format });

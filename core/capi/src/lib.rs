@@ -18,7 +18,7 @@ extern crate alloc;
 
 pub mod api;
 mod checks;
-mod conv;
+pub mod conv;
 mod handle;
 mod port;
 
