@@ -352,3 +352,158 @@ pub(crate) fn copy_str(ptr: *const core::ffi::c_char, len: usize) -> Result<Stri
         .map(String::from)
         .map_err(|_| Status::InvalidArgument)
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+mod tests {
+    use super::*;
+    use core::ffi::{c_char, c_void};
+
+    /// What the hostile callbacks below answer and record.
+    #[derive(Default)]
+    struct Script {
+        kind: u32,
+        argument: Vec<u8>,
+        argument_null: bool,
+        status: i32,
+        length: usize,
+        logs: Vec<String>,
+    }
+
+    // Callbacks get the script through `user`.
+    fn script<'a>(user: *mut c_void) -> &'a mut Script {
+        // SAFETY: every test passes a `Script` it owns for the adapter's lifetime.
+        unsafe { &mut *user.cast::<Script>() }
+    }
+
+    unsafe extern "C" fn now(_: *mut c_void) -> i64 {
+        7
+    }
+    unsafe extern "C" fn log(u: *mut c_void, _: u32, line: *const c_char, len: usize) {
+        // SAFETY: the adapter passes a valid UTF-8 slice.
+        let bytes = unsafe { core::slice::from_raw_parts(line.cast::<u8>(), len) };
+        script(u)
+            .logs
+            .push(String::from_utf8(bytes.to_vec()).unwrap());
+    }
+    unsafe extern "C" fn poll(u: *mut c_void, out: *mut sys::wasp_host_event) -> i32 {
+        let s = script(u);
+        let mut ev = sys::wasp_host_event {
+            kind: s.kind,
+            ..Default::default()
+        };
+        ev.argument = if s.argument_null {
+            core::ptr::null()
+        } else {
+            s.argument.as_ptr().cast()
+        };
+        ev.argument_len = s.argument.len();
+        ev.command.command = sys::WASP_COMMAND_LOAD;
+        // SAFETY: `out` is the adapter's event.
+        unsafe { out.write(ev) };
+        1
+    }
+    unsafe extern "C" fn display(_: *mut c_void, out: *mut sys::wasp_display_info) {
+        let info = sys::wasp_display_info {
+            width: 640,
+            format: 999,
+            ..Default::default()
+        };
+        // SAFETY: `out` is the adapter's struct.
+        unsafe { out.write(info) };
+    }
+    unsafe extern "C" fn read(u: *mut c_void, _: u32, _: *mut u8, _: usize, n: *mut usize) -> i32 {
+        let s = script(u);
+        // SAFETY: `n` is the adapter's length.
+        unsafe { n.write(s.length) };
+        s.status
+    }
+
+    fn port(s: &mut Script) -> CPort {
+        CPort::new(sys::wasp_port {
+            struct_size: core::mem::size_of::<sys::wasp_port>() as u32,
+            version: 1,
+            user: (s as *mut Script).cast(),
+            now_us: Some(now),
+            log: Some(log),
+            poll_event: Some(poll),
+            display_info: Some(display),
+            fetch_read: Some(read),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn statuses_from_c_outside_the_abi_are_internal() {
+        assert_eq!(check(0), Ok(()));
+        assert_eq!(check(-8), Err(Status::WouldBlock));
+        assert_eq!(check(-15), Err(Status::Internal));
+        for hostile in [1, 5, i32::MAX, -16, -50, -99, -100, -101, i32::MIN] {
+            assert_eq!(check(hostile), Err(Status::Internal), "{hostile}");
+        }
+    }
+
+    #[test]
+    fn lengths_and_enums_from_c_are_checked() {
+        let mut s = Script {
+            length: 65,
+            ..Default::default()
+        };
+        let mut p = port(&mut s);
+        let mut buf = [0u8; 64];
+        assert_eq!(p.fetch_read(1, &mut buf), Err(Status::Internal));
+        s.length = 64;
+        assert_eq!(p.fetch_read(1, &mut buf), Ok(64));
+        s.status = -8;
+        assert_eq!(p.fetch_read(1, &mut buf), Err(Status::WouldBlock));
+        // An unknown pixel format: the whole answer is refused (zeroed).
+        assert_eq!(p.display_info(), DisplayInfo::default());
+        // NULL callbacks answer the trait's defaults.
+        assert_eq!(
+            p.fetch_open(&FetchRequest::default(), "x", ""),
+            Err(Status::Unsupported)
+        );
+        assert_eq!(p.fetch_header(1, "a", &mut buf), Err(Status::NotFound));
+        assert_eq!(p.kv_set(b"k", b"v"), Err(Status::Unsupported));
+        let mut random = [9u8; 4];
+        p.random_fill(&mut random);
+        assert_eq!(random, [0; 4]);
+        assert_eq!(p.now_us(), 7);
+    }
+
+    #[test]
+    fn malformed_events_are_dropped_with_a_log_line() {
+        let mut s = Script {
+            kind: 42,
+            ..Default::default()
+        };
+        let mut p = port(&mut s);
+        assert_eq!(p.poll_event(), None);
+        s.kind = sys::WASP_EVENT_COMMAND;
+        s.argument = b"abc".to_vec();
+        s.argument_null = true;
+        assert_eq!(p.poll_event(), None);
+        s.argument_null = false;
+        s.argument = vec![0xff, 0xfe];
+        assert_eq!(p.poll_event(), None);
+        s.argument = vec![b'a'; MAX_ARGUMENT + 1];
+        assert_eq!(p.poll_event(), None);
+        s.argument = b"mem://a".to_vec();
+        let Some(HostEvent::Command(c, arg)) = p.poll_event() else {
+            panic!("a valid command");
+        };
+        assert_eq!(
+            (c.command.as_u32(), arg.as_str()),
+            (sys::WASP_COMMAND_LOAD, "mem://a")
+        );
+        assert_eq!(
+            s.logs,
+            [
+                "wasp: port event of kind 42 dropped: invalid argument (-1)",
+                "wasp: port event of kind 2 dropped: invalid argument (-1)",
+                "wasp: port event of kind 2 dropped: invalid argument (-1)",
+                "wasp: port event of kind 2 dropped: invalid argument (-1)",
+            ]
+        );
+    }
+}
