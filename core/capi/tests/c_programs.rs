@@ -139,6 +139,13 @@ fn hostile_calls_return_errors() {
 }
 
 #[test]
+fn a_complete_stub_port_compiles_and_runs() {
+    let out = run("stub_port.c");
+    assert!(out.contains("state 7 reason 5"), "{out}");
+    assert!(out.contains("failures 0"), "{out}");
+}
+
+#[test]
 fn pkg_config_file_names_the_library_and_headers() {
     let pc = std::fs::read_to_string(profile_dir().join("wasp.pc")).unwrap();
     assert!(pc.contains("Libs: -L${libdir} -lwasp\n"), "{pc}");

@@ -58,9 +58,9 @@ typedef struct test_port {
   unsigned reports;
 } test_port;
 
-static int64_t tp_now(void *user) { return ((test_port *)user)->now_us; }
+static inline int64_t tp_now(void *user) { return ((test_port *)user)->now_us; }
 
-static void tp_log(void *user, uint32_t level, const char *line, size_t len) {
+static inline void tp_log(void *user, uint32_t level, const char *line, size_t len) {
   test_port *p = (test_port *)user;
   printf("log[%u] %.*s\n", (unsigned)level, (int)len, line);
   if (p->log_count < 64) {
@@ -71,7 +71,7 @@ static void tp_log(void *user, uint32_t level, const char *line, size_t len) {
   }
 }
 
-static void tp_state(void *user, uint32_t state, uint32_t reason) {
+static inline void tp_state(void *user, uint32_t state, uint32_t reason) {
   test_port *p = (test_port *)user;
   printf("state %u reason %u\n", (unsigned)state, (unsigned)reason);
   if (p->state_count < 32) {
@@ -81,7 +81,7 @@ static void tp_state(void *user, uint32_t state, uint32_t reason) {
   }
 }
 
-static void tp_report(void *user, uint32_t kind, const uint8_t *payload,
+static inline void tp_report(void *user, uint32_t kind, const uint8_t *payload,
                       size_t len) {
   (void)kind;
   (void)payload;
@@ -89,7 +89,7 @@ static void tp_report(void *user, uint32_t kind, const uint8_t *payload,
   ((test_port *)user)->reports++;
 }
 
-static void tp_display(void *user, wasp_display_info *out) {
+static inline void tp_display(void *user, wasp_display_info *out) {
   (void)user;
   memset(out, 0, sizeof *out);
   out->width = 1280;
@@ -98,7 +98,7 @@ static void tp_display(void *user, wasp_display_info *out) {
   out->format = 1; /* Rgba8888Premul */
 }
 
-static wasp_status tp_fetch_open(void *user, const wasp_fetch_request *request,
+static inline wasp_status tp_fetch_open(void *user, const wasp_fetch_request *request,
                                  const char *url, size_t url_len,
                                  const char *headers, size_t headers_len,
                                  uint32_t *out_id) {
@@ -115,7 +115,7 @@ static wasp_status tp_fetch_open(void *user, const wasp_fetch_request *request,
   return WASP_OK;
 }
 
-static void tp_fetch_info(void *user, uint32_t id, wasp_fetch_info *out) {
+static inline void tp_fetch_info(void *user, uint32_t id, wasp_fetch_info *out) {
   test_port *p = (test_port *)user;
   (void)id;
   memset(out, 0, sizeof *out);
@@ -126,7 +126,7 @@ static void tp_fetch_info(void *user, uint32_t id, wasp_fetch_info *out) {
   out->http_status = 200;
 }
 
-static wasp_status tp_fetch_read(void *user, uint32_t id, uint8_t *buf,
+static inline wasp_status tp_fetch_read(void *user, uint32_t id, uint8_t *buf,
                                  size_t cap, size_t *out_len) {
   test_port *p = (test_port *)user;
   size_t left = strlen(kFile) - p->fetch_pos;
@@ -139,17 +139,17 @@ static wasp_status tp_fetch_read(void *user, uint32_t id, uint8_t *buf,
   return WASP_OK;
 }
 
-static void tp_fetch_close(void *user, uint32_t id) {
+static inline void tp_fetch_close(void *user, uint32_t id) {
   (void)id;
   ((test_port *)user)->fetch_open = 0;
 }
 
-static uint64_t tp_features(void *user) {
+static inline uint64_t tp_features(void *user) {
   (void)user;
   return WASP_FEATURE_GRAPHICS | WASP_FEATURE_FETCH | WASP_FEATURE_INPUT;
 }
 
-static wasp_port make_port(test_port *p) {
+static inline wasp_port make_port(test_port *p) {
   wasp_port port;
   memset(&port, 0, sizeof port);
   port.struct_size = sizeof port;
@@ -169,7 +169,7 @@ static wasp_port make_port(test_port *p) {
 }
 
 /* Reads a whole file; NULL on failure. */
-static uint8_t *read_file(const char *path, size_t *len) {
+static inline uint8_t *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   uint8_t *buf = NULL;
   long size;
@@ -188,7 +188,7 @@ static uint8_t *read_file(const char *path, size_t *len) {
 }
 
 /* Ticks at 20 ms steps until the state is `want` or `max` ticks passed. */
-static int tick_until(wasp_runtime *rt, test_port *p, uint32_t want, int max) {
+static inline int tick_until(wasp_runtime *rt, test_port *p, uint32_t want, int max) {
   for (int i = 0; i < max; i++) {
     uint32_t state = 99, reason = 99;
     int64_t next = 0;
@@ -200,7 +200,7 @@ static int tick_until(wasp_runtime *rt, test_port *p, uint32_t want, int max) {
   return 0;
 }
 
-static int logged(const test_port *p, const char *line) {
+static inline int logged(const test_port *p, const char *line) {
   for (size_t i = 0; i < p->log_count; i++) {
     if (strstr(p->logs[i], line) != NULL) return 1;
   }
