@@ -151,3 +151,56 @@ pub(crate) fn destroy(ptr: *mut sys::wasp_runtime) -> sys::wasp_status {
         Err(_) => sys::WASP_ERR_INTERNAL,
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+mod tests {
+    use super::*;
+    use core::ffi::{c_char, c_void};
+    use wasp_core::Limits;
+
+    unsafe extern "C" fn now(_: *mut c_void) -> i64 {
+        0
+    }
+    unsafe extern "C" fn log(_: *mut c_void, _: u32, _: *const c_char, _: usize) {}
+
+    fn runtime() -> *mut sys::wasp_runtime {
+        let vt = sys::wasp_port {
+            struct_size: core::mem::size_of::<sys::wasp_port>() as u32,
+            version: sys::WASP_PORT_VERSION_MAJOR,
+            now_us: Some(now),
+            log: Some(log),
+            ..Default::default()
+        };
+        register(Runtime::new(CPort::new(vt), Limits::small(), Vec::new()))
+    }
+
+    #[test]
+    fn a_panic_is_contained_and_poisons_only_its_runtime() {
+        let rt = runtime();
+        let other = runtime();
+        let code = with(rt, |_| panic!("a bug inside the library"));
+        assert_eq!(code, sys::WASP_ERR_INTERNAL);
+        // The runtime is in a defined state: it refuses work, and is not left busy.
+        assert_eq!(with(rt, |_| Ok(())), sys::WASP_ERR_INTERNAL);
+        assert_eq!(with(other, |_| Ok(())), sys::WASP_OK);
+        assert_eq!(destroy(rt), sys::WASP_OK);
+        assert_eq!(destroy(rt), sys::WASP_ERR_BAD_HANDLE);
+        assert_eq!(destroy(other), sys::WASP_OK);
+    }
+
+    #[test]
+    fn failures_keep_their_text_and_reentry_is_refused() {
+        let rt = runtime();
+        let code = with(rt, |_| Err(Fail::new(sys::WASP_ERR_LOAD, "too big")));
+        assert_eq!(code, sys::WASP_ERR_LOAD);
+        let mut inner = 0;
+        let code = with(rt, |h| {
+            assert_eq!(h.last_error, "too big");
+            inner = with(rt, |_| Ok(()));
+            Ok(())
+        });
+        assert_eq!((code, inner), (sys::WASP_OK, sys::WASP_ERR_INVALID_STATE));
+        assert_eq!(destroy(rt), sys::WASP_OK);
+    }
+}
