@@ -256,7 +256,8 @@ pub fn summary(o: &Outcome) -> String {
     s
 }
 
-/// Writes `qoe.json`, `frames.framemd5` and `module.log` (the module's log lines)
+/// Writes `qoe.json`, `contact-sheet.png` (the snapshots side by side), `frames.framemd5`
+/// and `module.log` (the module's log lines)
 /// into `dir` (the WAV file and the screenshots are written while the session
 /// runs).
 ///
@@ -264,6 +265,15 @@ pub fn summary(o: &Outcome) -> String {
 /// A file cannot be written.
 pub fn write(dir: &Path, o: &Outcome) -> io::Result<()> {
     std::fs::write(dir.join("qoe.json"), json(o))?;
+    // The snapshots side by side: one picture to look at after a run.
+    let screens: Vec<crate::screen::Screen> = o
+        .snapshots
+        .iter()
+        .filter_map(|(_, name)| crate::screen::Screen::read_png(&dir.join(name)).ok())
+        .collect();
+    if let Some(sheet) = crate::screen::Screen::contact_sheet(&screens, 4, 320) {
+        sheet.write_png(&dir.join("contact-sheet.png"))?;
+    }
     std::fs::write(dir.join("frames.framemd5"), &o.framemd5)?;
     let mut log = o.log.join("\n");
     if !log.is_empty() {

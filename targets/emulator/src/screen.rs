@@ -66,6 +66,51 @@ impl Screen {
         Some(Self { width, height, rgb })
     }
 
+    /// The pictures side by side, `columns` to a row, each scaled (nearest
+    /// neighbour) to `tile_width` pixels wide, with a 4-pixel dark gutter: the
+    /// run's contact sheet. `None` when there is no picture.
+    pub fn contact_sheet(screens: &[Screen], columns: usize, tile_width: u32) -> Option<Self> {
+        const GUTTER: u32 = 4;
+        let first = screens.first()?;
+        let tile_w = tile_width.max(1);
+        let tile_h = u32::try_from(
+            u64::from(first.height) * u64::from(tile_w) / u64::from(first.width.max(1)),
+        )
+        .ok()?
+        .max(1);
+        let columns = columns.clamp(1, screens.len());
+        let rows = screens.len().div_ceil(columns);
+        let width = GUTTER + (tile_w + GUTTER) * u32::try_from(columns).ok()?;
+        let height = GUTTER + (tile_h + GUTTER) * u32::try_from(rows).ok()?;
+        let mut rgb = vec![
+            24u8;
+            (width as usize)
+                .checked_mul(height as usize)?
+                .checked_mul(3)?
+        ];
+        for (i, screen) in screens.iter().enumerate() {
+            let (col, row) = ((i % columns) as u32, (i / columns) as u32);
+            let (x0, y0) = (
+                GUTTER + col * (tile_w + GUTTER),
+                GUTTER + row * (tile_h + GUTTER),
+            );
+            for y in 0..tile_h {
+                let sy = u64::from(y) * u64::from(screen.height) / u64::from(tile_h);
+                for x in 0..tile_w {
+                    let sx = u64::from(x) * u64::from(screen.width) / u64::from(tile_w);
+                    let src = ((sy * u64::from(screen.width) + sx) * 3) as usize;
+                    let dst = (((y0 + y) as usize) * width as usize + (x0 + x) as usize) * 3;
+                    if let (Some(s), Some(d)) =
+                        (screen.rgb.get(src..src + 3), rgb.get_mut(dst..dst + 3))
+                    {
+                        d.copy_from_slice(s);
+                    }
+                }
+            }
+        }
+        Some(Self { width, height, rgb })
+    }
+
     /// Writes the picture as an 8-bit RGB PNG.
     ///
     /// # Errors

@@ -135,7 +135,6 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
-#[ignore = "an HLS-TS rung switch freezes the picture and the module flaps Buffering/Playing (player or emulator port; reported)"]
 fn an_hls_ts_rung_switch_plays_to_the_end() {
     let run = assert_passes("quality_switch_ts");
     assert!(run.stdout.contains("500 pictures"), "{}", run.stdout);

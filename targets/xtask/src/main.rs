@@ -80,13 +80,31 @@ fn run(step: &str, cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// The main job: the emulator plays the bundled sample through the TV module,
+/// headless (`--window`: in a window, real time). Installs the system libraries the
+/// emulator needs first (`targets/emulator/setup.sh`: libavcodec, libclang,
+/// pkg-config; with `--window` also the X11 run-time libraries).
 fn demo(extra: &[String]) -> Result<(), String> {
-    run(
-        "demo",
-        cargo()
-            .args(["run", "--quiet", "--release", "-p", "wasp-demo", "--"])
-            .args(extra),
-    )
+    let window = extra.iter().any(|a| a == "--window");
+    let mut setup = Command::new("bash");
+    setup.arg(root().join("targets/emulator/setup.sh"));
+    if window {
+        setup.arg("--window");
+    }
+    run("install the emulator's system libraries", &mut setup)?;
+    let mut emu = cargo();
+    emu.args(["run", "--quiet", "--release", "-p", "wasp-emu", "--"]);
+    if window {
+        emu.args(["play", "--window"])
+            .arg(root().join("targets/emulator/samples/hls-ts/master.m3u8"));
+    } else {
+        emu.args(["run", "--script"])
+            .arg(root().join("targets/emulator/scenarios/demo.toml"))
+            .arg("--out")
+            .arg(root().join("target/emu/demo"));
+    }
+    emu.args(extra.iter().filter(|a| *a != "--window"));
+    run("demo", &mut emu)
 }
 
 fn test() -> Result<(), String> {

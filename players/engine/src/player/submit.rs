@@ -224,28 +224,25 @@ impl Player {
             if open.track.codec == info.codec && open.track.config == info.config {
                 return;
             }
-            if open.track.codec == info.codec
-                && info.codec == Codec::H264
-                && info.bitstream == Bitstream::Framed
-            {
-                // New parameter sets (a variant switch): they go in band, length
-                // prefixed, before the next keyframe; the decoder keeps running.
-                if let Some(bytes) = inband_parameter_sets(&info.config) {
-                    if let Some((old, _)) = open.inband.take() {
-                        p.store_free(old);
-                    }
-                    if let Ok(object) = p.store_create(0) {
-                        if p.store_write(object, &bytes).is_ok() {
-                            open.inband = Some((object, bytes.len() as u32));
-                        } else {
-                            p.store_free(object);
+            if open.track.codec == info.codec {
+                // The same codec with a new configuration (a variant switch): the
+                // decoder keeps running. Length-prefixed video gets the new parameter
+                // sets in band before its next keyframe; Annex B streams carry theirs
+                // in band already; audio frames of the same codec decode as they are.
+                if kind == TrackKind::Video && info.bitstream == Bitstream::Framed {
+                    if let Some(bytes) = inband_parameter_sets(info.codec, &info.config) {
+                        if let Some((old, _)) = open.inband.take() {
+                            p.store_free(old);
+                        }
+                        if let Ok(object) = p.store_create(0) {
+                            if p.store_write(object, &bytes).is_ok() {
+                                open.inband = Some((object, bytes.len() as u32));
+                            } else {
+                                p.store_free(object);
+                            }
                         }
                     }
                 }
-                open.track = info;
-                return;
-            }
-            if open.track.codec == info.codec && kind == TrackKind::Audio {
                 open.track = info;
                 return;
             }
@@ -254,7 +251,12 @@ impl Player {
             p.decoder_close(open.id);
             let before = open.dropped_before + dropped;
             *slot = None;
-            return self.open_decoder(p, info, framerate, bitrate, before);
+            self.open_decoder(p, info, framerate, bitrate, before);
+            // A new decoder waits for the clock to be anchored again.
+            if self.clock_anchored {
+                let _ = p.media_set_position(self.position_us);
+            }
+            return;
         }
         self.open_decoder(p, info, framerate, bitrate, 0);
     }
@@ -304,12 +306,28 @@ impl Player {
     }
 }
 
-/// An `avcC`'s SPS and PPS as length-prefixed NAL units (its own length size).
-fn inband_parameter_sets(avcc: &[u8]) -> Option<Vec<u8>> {
-    let config = parse_avcc(avcc).ok()?;
-    let size = usize::from(config.nal_length_size);
+/// The parameter sets of an `avcC` (SPS, PPS) or `hvcC` (VPS, SPS, PPS) as
+/// length-prefixed NAL units of the record's own length size.
+fn inband_parameter_sets(codec: Codec, config: &[u8]) -> Option<Vec<u8>> {
+    let (size, sets): (usize, Vec<Vec<u8>>) = match codec {
+        Codec::H264 => {
+            let c = parse_avcc(config).ok()?;
+            (
+                usize::from(c.nal_length_size),
+                c.sps.into_iter().chain(c.pps).collect(),
+            )
+        }
+        Codec::H265 => {
+            let c = crate::codec::hvcc::parse_hvcc(config).ok()?;
+            (
+                usize::from(c.nal_length_size),
+                c.sets.into_iter().map(|(_, set)| set).collect(),
+            )
+        }
+        _ => return None,
+    };
     let mut out = Vec::new();
-    for set in config.sps.iter().chain(config.pps.iter()) {
+    for set in &sets {
         let len = u32::try_from(set.len()).ok()?.to_be_bytes();
         out.extend_from_slice(len.get(4 - size..)?);
         out.extend_from_slice(set);
