@@ -72,21 +72,20 @@ $FF -t 8 -i "$WORK/v0.mp4" -itsoffset 0.1 -t 8 -i "$WORK/audio.m4a" -map 0:v -ma
   -hls_segment_filename "offset/v0_%03d.ts" offset/v0.m3u8
 
 # Goldens: the pictures each package displays, in its stream's time base, on the
-# player's timeline: the player places the earliest access unit of the presentation
-# (audio or video) at 0 (RFC 8216 §6.2.2 segment times; wasp-engine's Timeline), so
-# the timestamps ffmpeg reads (-copyts) are moved by that earliest start, with the
+# player's timeline: the player puts the first picture (the video's first keyframe)
+# of a presentation at its segment's start, 0 here (RFC 8216 §6.2.2 segment times;
+# wasp-engine's Timeline), and audio that starts earlier (the AAC priming) before it,
+# as a decoder's output does; an alternate audio rendition never moves it. So the
+# timestamps ffmpeg reads (-copyts) are moved by the video's start, with the
 # player's own arithmetic (µs, rounded to nearest), and a picture's duration is its
-# frame period. A separate audio rendition (CMAF) does not move the timeline: the
-# variant's first unit starts it. In a progressive MP4 the player places the audio
-# 1024 samples (the AAC priming) before the first picture, as in the CMAF audio track,
-# where ffmpeg cuts them by the edit list (ISO/IEC 14496-12 §8.6.6).
+# frame period.
 golden() { # time_base_den output input [stream starts "num/den,pts" instead of the input's]
   local den=$1 out=$2; shift 2
   local starts
   if [ $# -gt 1 ]; then
     starts="${*:2}"
   else
-    starts=$(ffprobe -v error -show_entries stream=start_pts,time_base -of csv=p=0 "$1" | sort -u)
+    starts=$(ffprobe -v error -select_streams v:0 -show_entries stream=start_pts,time_base -of csv=p=0 "$1" | sort -u)
   fi
   $FF -copyts -i "$1" -map 0:v:0 -fps_mode passthrough -enc_time_base "1:$den" -f framemd5 - \
     | grep -v '^#software' | python3 -c '
@@ -112,6 +111,6 @@ for rung in "${RUNGS[@]}"; do
   golden 90000 "goldens/hls-ts_$1.framemd5" "hls-ts/$1.m3u8"
   golden 12800 "goldens/cmaf_$1.framemd5" "cmaf/media_${1#v}.m3u8"
 done
-golden 12800 goldens/progressive.framemd5 progressive/sample.mp4 1/12800,0 1/48000,-1024
+golden 12800 goldens/progressive.framemd5 progressive/sample.mp4 1/12800,0
 golden 90000 goldens/offset.framemd5 offset/v0.m3u8
 du -sh . | cut -f1

@@ -229,7 +229,11 @@ impl Player {
         let (main, audio) = match (video, audio) {
             (true, audio) => (
                 Stream::new(renditions, true, audio.is_none()),
-                audio.map(|a| Stream::new(alloc::vec![a], false, true)),
+                audio.map(|a| {
+                    let mut s = Stream::new(alloc::vec![a], false, true);
+                    s.feeder.opens_domains = false;
+                    s
+                }),
             ),
             // Audio only: the audio Representation is the main stream.
             (false, Some(a)) => (Stream::new(alloc::vec![a], false, true), None),

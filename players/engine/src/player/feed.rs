@@ -179,6 +179,9 @@ pub(crate) struct Feeder {
     pub wants_audio: bool,
     /// As `wants_audio`, for video.
     pub wants_video: bool,
+    /// This stream places new timestamp domains on the timeline (the main stream);
+    /// an alternate rendition waits for it.
+    pub opens_domains: bool,
     discontinuity_pending: bool,
 }
 
@@ -188,6 +191,7 @@ impl Feeder {
         Self {
             wants_audio,
             wants_video,
+            opens_domains: true,
             ..Self::default()
         }
     }
@@ -290,7 +294,10 @@ impl Feeder {
         };
         let mut done = 0usize;
         let mut window = [0u8; WINDOW];
-        while done < budget && self.pending.len() < MAX_PENDING {
+        if !self.held.is_empty() && timeline.knows(segment.domain) {
+            self.absorb(Vec::new(), segment, timeline, false);
+        }
+        while done < budget && self.pending.len() + self.held.len() < MAX_PENDING {
             let mut events = Vec::new();
             if self.pushed >= segment.len {
                 if let Some(d) = self.demux.as_mut() {
@@ -371,43 +378,59 @@ impl Feeder {
         timeline: &mut Timeline,
         last: bool,
     ) {
+        if timeline.knows(segment.domain) && !self.held.is_empty() {
+            // Units held while the domain was unknown go first.
+            let mut all = core::mem::take(&mut self.held);
+            all.append(&mut events);
+            events = all;
+        }
         if !timeline.knows(segment.domain) {
-            // A new timestamp domain: its offset comes from the earliest unit of every
-            // wanted track, so units are held until each track showed one (or the
-            // segment ended, or too many wait).
-            self.held.append(&mut events);
-            let mut kinds = (false, false);
+            // A new timestamp domain. Its offset puts the first picture (the video's
+            // first keyframe) at the segment's start, as a decoder's output starts;
+            // audio priming before it stays before it. Without video, the earliest
+            // audio unit. Only the main stream sets it: an alternate audio rendition
+            // holds its units until the main stream did, so the timeline never
+            // depends on which stream arrived first.
+            for event in events {
+                match event {
+                    Event::Track(t) => self.track(t),
+                    other => self.held.push(other),
+                }
+            }
+            if !self.opens_domains {
+                return;
+            }
+            let (mut keyframe, mut video, mut audio) = (None::<i64>, None::<i64>, None::<i64>);
             for e in &self.held {
                 if let Event::Sample(au) = e {
+                    let us = crate::time::Ticks::new(au.pts, au.timescale).to_micros().0;
                     match self
                         .tracks
                         .iter()
                         .find(|t| t.id == au.track)
                         .map(TrackInfo::kind)
                     {
-                        Some(TrackKind::Video) => kinds.0 = true,
-                        Some(TrackKind::Audio) => kinds.1 = true,
+                        Some(TrackKind::Video) => {
+                            if au.keyframe && keyframe.is_none() {
+                                keyframe = Some(us);
+                            }
+                            video = Some(video.map_or(us, |v| v.min(us)));
+                        }
+                        Some(TrackKind::Audio) => audio = Some(audio.map_or(us, |v| v.min(us))),
                         _ => {}
                     }
                 }
             }
-            let video_done = kinds.0 || !self.wants_video;
-            let audio_done = kinds.1 || !self.wants_audio;
-            if !(last || (video_done && audio_done) || self.held.len() >= MAX_PENDING) {
-                return;
-            }
-            let earliest = self
-                .held
-                .iter()
-                .filter_map(|e| match e {
-                    Event::Sample(au) => {
-                        Some(crate::time::Ticks::new(au.pts, au.timescale).to_micros().0)
-                    }
-                    _ => None,
-                })
-                .min();
-            if let Some(earliest) = earliest {
-                timeline.open(segment.domain, segment.start_us, earliest);
+            let enough = last || self.held.len() >= MAX_PENDING;
+            let anchor = match (self.wants_video, keyframe.or(video), audio) {
+                (true, Some(v), _) => Some(v),
+                (true, None, a) if enough => a,
+                (false, _, Some(a)) => Some(a),
+                _ if enough => None,
+                _ => return,
+            };
+            if let Some(anchor) = anchor {
+                timeline.open(segment.domain, segment.start_us, anchor);
             }
             events = core::mem::take(&mut self.held);
         }

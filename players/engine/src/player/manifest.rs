@@ -662,5 +662,7 @@ pub(super) fn audio_stream(uri: String) -> Stream {
         playable: true,
         ..Rendition::default()
     };
-    Stream::new(alloc::vec![rendition], false, true)
+    let mut stream = Stream::new(alloc::vec![rendition], false, true);
+    stream.feeder.opens_domains = false;
+    stream
 }

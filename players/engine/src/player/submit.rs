@@ -93,6 +93,11 @@ impl Player {
                 return Ok(());
             };
             let pushed = stream.feeder.step(p, &mut self.timeline, budget)?;
+            if pushed == 0 && !stream.feeder.idle() {
+                // Nothing moved (units wait for the decoders, or for the main stream
+                // to place their timestamps): try again next tick.
+                return Ok(());
+            }
             budget = budget.saturating_sub(pushed.max(1));
         }
         // Everything fetched and demuxed: tell the decoders the stream ended.
