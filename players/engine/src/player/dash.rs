@@ -13,7 +13,7 @@ use core::time::Duration;
 
 use wasp_abi::player::{LogLevel, StateReason};
 
-use super::manifest::{audio_stream, playable};
+use super::manifest::{alternate_audio, playable};
 use super::stream::{Init, Rendition, Stream};
 use super::{AudioOption, Player};
 use crate::dash::{AdaptationSet, Mpd, MpdType, Representation};
@@ -229,11 +229,7 @@ impl Player {
         let (main, audio) = match (video, audio) {
             (true, audio) => (
                 Stream::new(renditions, true, audio.is_none()),
-                audio.map(|a| {
-                    let mut s = Stream::new(alloc::vec![a], false, true);
-                    s.feeder.opens_domains = false;
-                    s
-                }),
+                audio.map(alternate_audio),
             ),
             // Audio only: the audio Representation is the main stream.
             (false, Some(a)) => (Stream::new(alloc::vec![a], false, true), None),
@@ -245,7 +241,6 @@ impl Player {
                 )
             }
         };
-        let _ = audio_stream;
         self.main = Some(main);
         self.audio = audio;
         self.set_ladder();

@@ -141,8 +141,7 @@ impl Player {
                             ..Rendition::default()
                         };
                         self.audio_options.clear();
-                        let mut stream = Stream::new(alloc::vec![rendition], true, true);
-                        stream.renditions.iter_mut().for_each(|r| r.playable = true);
+                        let stream = Stream::new(alloc::vec![rendition], true, true);
                         self.main = Some(stream);
                         self.set_ladder();
                         self.media_loaded(p, StreamKind::Main, 0, media, now);
@@ -479,7 +478,7 @@ impl Player {
         if kind == StreamKind::Main && self.state == PlayerState::Loading {
             self.live = live;
             self.end_us = span_end;
-            self.begin(p, now, span_end, target_duration, start_override);
+            self.begin(p, span_end, target_duration, start_override);
         } else if kind == StreamKind::Main && !live {
             self.end_us = self.end_us.max(span_end);
         }
@@ -489,7 +488,6 @@ impl Player {
     fn begin<P: Platform>(
         &mut self,
         p: &mut P,
-        now: i64,
         span_end: i64,
         target_duration: i64,
         start_override: Option<i64>,
@@ -533,7 +531,6 @@ impl Player {
                 start / 1000
             ),
         );
-        let _ = now;
         self.position_us = start;
         self.reposition(p, start);
         self.set_state(p, PlayerState::Buffering, StateReason::Command);
@@ -657,11 +654,16 @@ pub(super) fn playable<P: Platform>(
 }
 
 pub(super) fn audio_stream(uri: String) -> Stream {
-    let rendition = Rendition {
+    alternate_audio(Rendition {
         uri,
         playable: true,
         ..Rendition::default()
-    };
+    })
+}
+
+/// The stream of an alternate audio rendition: audio only, and it never places a
+/// timestamp domain (the main stream does).
+pub(super) fn alternate_audio(rendition: Rendition) -> Stream {
     let mut stream = Stream::new(alloc::vec![rendition], false, true);
     stream.feeder.opens_domains = false;
     stream

@@ -385,13 +385,9 @@ impl Player {
                     self.qoe.height = r.height;
                 }
                 // The dropped-frames rule judges each variant on its own frames.
-                self.frames_base = self.frame_counters_raw();
+                self.frames_base = self.last_frames;
             }
         }
-    }
-
-    fn frame_counters_raw(&self) -> (u32, u32) {
-        self.last_frames
     }
 
     /// Reads the video decoder's counters: QoE and the ABR's dropped-frames rule.

@@ -74,7 +74,8 @@ impl Subtitles {
         }
     }
 
-    /// Moves to `position` after a seek: cues stay, fetching restarts there.
+    /// Moves to `position` after a seek: the cues are dropped and fetching restarts
+    /// there (the segment holding `position` is fetched again).
     pub(super) fn seek(&mut self, position_us: i64) {
         self.cursor_us = position_us;
         self.cues.clear();
