@@ -1,4 +1,5 @@
-//! Generates the Rust view of `include/wasp.h` (which includes `wasp_port.h`) with
+//! Generates the Rust view of `include/wasp.h` (which includes `wasp_port.h`) and
+//! `include/wasp_raster.h` with
 //! bindgen, so every export and every port callback is written against the header:
 //! a drift between header and Rust fails the build. Also writes `wasp.pc`.
 
@@ -28,9 +29,11 @@ fn main() {
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
     println!("cargo:rerun-if-changed=include/wasp.h");
     println!("cargo:rerun-if-changed=include/wasp_port.h");
+    println!("cargo:rerun-if-changed=include/wasp_raster.h");
 
     let bindings = bindgen::Builder::default()
         .header(include.join("wasp.h").display().to_string())
+        .header(include.join("wasp_raster.h").display().to_string())
         .allowlist_function("wasp_.*")
         .allowlist_type("wasp_.*")
         .allowlist_var("WASP_.*")

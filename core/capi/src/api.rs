@@ -57,7 +57,7 @@ fn run_fail(e: &RunError) -> Fail {
 ///
 /// # Safety
 /// `ptr` is NULL or readable for `len` bytes for the lifetime `'a`.
-unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Fail> {
+pub(crate) unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> Result<&'a [u8], Fail> {
     if len == 0 {
         return Ok(&[]);
     }

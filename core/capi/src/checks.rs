@@ -1,8 +1,8 @@
 //! Build-time checks that the headers and this crate agree.
 //!
 //! * Signatures: each export is unified with bindgen's declaration of the same name
-//!   (`same`), so a changed parameter or return type in `wasp.h` or in the Rust
-//!   fails to compile.
+//!   (`same`), so a changed parameter or return type in `wasp.h`, `wasp_raster.h`
+//!   or in the Rust fails to compile.
 //! * Constants: every `WASP_*` value that names an ABI value equals it.
 
 use wasp_abi::event::{Command, DecoderEventKind, DeviceEventKind, EventKind};
@@ -12,18 +12,19 @@ use wasp_abi::player::{feature, LogLevel, PlayerState, ReportKind, StateReason};
 use wasp_abi::store::CipherMode;
 use wasp_abi::Status;
 
-use crate::{api, sys};
+use crate::{api, raster, sys};
 
 /// Compiles only when both arguments have one type.
 const fn same<F: Copy>(_header: F, _rust: F) {}
 
 macro_rules! signature {
-    ($($name:ident ( $($arg:tt),* );)*) => {$(
-        const _: () = same::<unsafe extern "C" fn($($arg),*) -> _>(sys::$name, api::$name);
+    ($module:ident: $($name:ident ( $($arg:tt),* );)*) => {$(
+        const _: () = same::<unsafe extern "C" fn($($arg),*) -> _>(sys::$name, $module::$name);
     )*};
 }
 
 signature! {
+    api:
     wasp_version();
     wasp_status_name(_);
     wasp_runtime_new(_, _, _);
@@ -43,6 +44,20 @@ signature! {
     wasp_runtime_state(_, _, _);
     wasp_runtime_qoe(_, _);
     wasp_runtime_last_error(_, _, _, _);
+}
+
+signature! {
+    raster:
+    wasp_raster_new(_, _, _);
+    wasp_raster_destroy(_);
+    wasp_raster_image_create(_, _, _, _, _);
+    wasp_raster_image_update(_, _, _, _, _);
+    wasp_raster_image_free(_, _);
+    wasp_raster_draw(_, _, _, _);
+    wasp_raster_end_frame(_);
+    wasp_raster_plane(_, _, _);
+    wasp_raster_size(_, _, _);
+    wasp_raster_compose(_, _, _, _, _);
 }
 
 macro_rules! equal {

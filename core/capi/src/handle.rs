@@ -49,14 +49,69 @@ impl Fail {
     }
 }
 
-/// Live handles: address -> busy.
-static LIVE: Mutex<BTreeMap<usize, bool>> = Mutex::new(BTreeMap::new());
+/// Live handles of one kind: address -> busy. A handle is checked here before it
+/// is dereferenced, and marked busy for the duration of a call.
+pub(crate) struct Registry(Mutex<BTreeMap<usize, bool>>);
 
-fn live() -> MutexGuard<'static, BTreeMap<usize, bool>> {
-    // Nothing panics while holding the lock; a poisoned map is still consistent.
-    LIVE.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+impl Registry {
+    /// No handles.
+    pub(crate) const fn new() -> Self {
+        Self(Mutex::new(BTreeMap::new()))
+    }
+
+    fn map(&self) -> MutexGuard<'_, BTreeMap<usize, bool>> {
+        // Nothing panics while holding the lock; a poisoned map is still consistent.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a new handle's address (not busy).
+    pub(crate) fn insert(&self, address: usize) {
+        self.map().insert(address, false);
+    }
+
+    /// Marks a live handle busy; the status when it cannot be used.
+    pub(crate) fn acquire(&self, address: usize) -> Result<(), sys::wasp_status> {
+        if address == 0 {
+            return Err(sys::WASP_ERR_INVALID_ARGUMENT);
+        }
+        match self.map().get_mut(&address) {
+            None => Err(sys::WASP_ERR_BAD_HANDLE),
+            Some(busy) if *busy => Err(sys::WASP_ERR_INVALID_STATE),
+            Some(busy) => {
+                *busy = true;
+                Ok(())
+            }
+        }
+    }
+
+    /// Marks a handle no longer busy.
+    pub(crate) fn release(&self, address: usize) {
+        if let Some(busy) = self.map().get_mut(&address) {
+            *busy = false;
+        }
+    }
+
+    /// Unregisters a live handle that is not busy; after `Ok` no call reaches it.
+    pub(crate) fn remove(&self, address: usize) -> Result<(), sys::wasp_status> {
+        if address == 0 {
+            return Err(sys::WASP_ERR_INVALID_ARGUMENT);
+        }
+        let mut map = self.map();
+        match map.get(&address) {
+            None => Err(sys::WASP_ERR_BAD_HANDLE),
+            Some(true) => Err(sys::WASP_ERR_INVALID_STATE),
+            Some(false) => {
+                map.remove(&address);
+                Ok(())
+            }
+        }
+    }
 }
+
+/// Live runtimes.
+static LIVE: Registry = Registry::new();
 
 /// Boxes a runtime and registers it.
 pub(crate) fn register(runtime: Runtime<CPort>) -> *mut sys::wasp_runtime {
@@ -67,30 +122,8 @@ pub(crate) fn register(runtime: Runtime<CPort>) -> *mut sys::wasp_runtime {
         last_error: String::new(),
     });
     let ptr = Box::into_raw(handle);
-    live().insert(ptr as usize, false);
+    LIVE.insert(ptr as usize);
     ptr.cast()
-}
-
-/// Marks a live handle busy; the status when it cannot be used.
-fn acquire(ptr: *mut sys::wasp_runtime) -> Result<*mut Handle, sys::wasp_status> {
-    if ptr.is_null() {
-        return Err(sys::WASP_ERR_INVALID_ARGUMENT);
-    }
-    let mut map = live();
-    match map.get_mut(&(ptr as usize)) {
-        None => Err(sys::WASP_ERR_BAD_HANDLE),
-        Some(busy) if *busy => Err(sys::WASP_ERR_INVALID_STATE),
-        Some(busy) => {
-            *busy = true;
-            Ok(ptr.cast())
-        }
-    }
-}
-
-fn release(ptr: *mut Handle) {
-    if let Some(busy) = live().get_mut(&(ptr as usize)) {
-        *busy = false;
-    }
 }
 
 /// Runs `f` on a live handle inside the panic guard; its failure text is kept.
@@ -98,10 +131,10 @@ pub(crate) fn with(
     ptr: *mut sys::wasp_runtime,
     f: impl FnOnce(&mut Handle) -> Result<(), Fail>,
 ) -> sys::wasp_status {
-    let raw = match acquire(ptr) {
-        Ok(raw) => raw,
-        Err(code) => return code,
-    };
+    if let Err(code) = LIVE.acquire(ptr as usize) {
+        return code;
+    }
+    let raw = ptr.cast::<Handle>();
     // SAFETY: `raw` is in the registry, so it came from `Box::into_raw` in `register`
     // and was not destroyed; marking it busy above makes this the only reference
     // until `release` (a reentrant call is refused by `acquire`).
@@ -124,23 +157,14 @@ pub(crate) fn with(
             }
         }
     };
-    release(raw);
+    LIVE.release(raw as usize);
     code
 }
 
 /// Unregisters and frees a handle (its runtime closes what the module held).
 pub(crate) fn destroy(ptr: *mut sys::wasp_runtime) -> sys::wasp_status {
-    if ptr.is_null() {
-        return sys::WASP_ERR_INVALID_ARGUMENT;
-    }
-    {
-        let mut map = live();
-        match map.get(&(ptr as usize)) {
-            None => return sys::WASP_ERR_BAD_HANDLE,
-            Some(true) => return sys::WASP_ERR_INVALID_STATE,
-            Some(false) => {}
-        }
-        map.remove(&(ptr as usize));
+    if let Err(code) = LIVE.remove(ptr as usize) {
+        return code;
     }
     // SAFETY: the address was registered (so it is a `Box<Handle>` from `register`)
     // and was just removed, so no other call can reach it again.

@@ -146,6 +146,12 @@ fn a_complete_stub_port_compiles_and_runs() {
 }
 
 #[test]
+fn the_reference_rasteriser_draws_exact_pixels_and_refuses_hostile_calls() {
+    let out = run("raster.c");
+    assert!(out.contains("raster: failures 0"), "{out}");
+}
+
+#[test]
 fn pkg_config_file_names_the_library_and_headers() {
     let pc = std::fs::read_to_string(profile_dir().join("wasp.pc")).unwrap();
     assert!(pc.contains("Libs: -L${libdir} -lwasp\n"), "{pc}");
