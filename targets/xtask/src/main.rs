@@ -5,18 +5,26 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod cross;
+
 const HELP: &str = "\
 cargo xtask <command>
 
   demo      build the player modules and run the demo: the `hello` module on the
             deterministic test device, with scripted keys and a fetch
   test      every check CI runs: fmt, clippy, all tests (the modules are built to
-            wasm by the test build), no_std builds for microcontrollers, the
+            wasm by the test build), the C API on aarch64 and armv7 under qemu
+            (`cross`), no_std builds for microcontrollers, the
             firmware size report, docs, benchmarks compiled (not run), every
             fuzz target for 10 s
   modules   write the player modules to target/modules/*.wasm and print their sizes
   size      build the minimal Cortex-M firmware embedding wasp-core and print its
             flash and RAM use
+  cross     libwasp for aarch64 and armv7 Linux (release), the C programs of
+            core/capi/tests/c cross-compiled against it and run under qemu-user,
+            their output compared with x86_64's; prints the libraries' sizes per
+            target (needs Debian's cross compilers and qemu-user-static, which
+            .ci/run installs: see hardware-tests/qemu/README.md)
   fuzz [s]  run every fuzz target for s seconds (default 60; `test` runs each for 10);
             installs the nightly toolchain and cargo-fuzz when missing
   bench     run the criterion benchmarks (not part of `test`: figures go to docs/perf.md)
@@ -33,6 +41,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("modules") => modules(),
         Some("size") => size().map(|_| ()),
+        Some("cross") => cross::cross(),
         Some("fuzz") => fuzz(rest.first().and_then(|s| s.parse().ok()).unwrap_or(60)),
         Some("bench") => run(
             "benchmarks",
@@ -122,6 +131,7 @@ fn test() -> Result<(), String> {
         ]),
     )?;
     run("tests", cargo().args(["test", "--workspace"]))?;
+    cross::cross()?;
     for target in ["thumbv7em-none-eabihf", "riscv32imac-unknown-none-elf"] {
         run(
             &format!("no_std build for {target}"),
@@ -269,6 +279,20 @@ fn fuzz(seconds: u32) -> Result<(), String> {
     Ok(())
 }
 
+/// A tool of rustup's `llvm-tools` component (the toolchain's own LLVM binutils, which
+/// read every target's objects).
+fn llvm_tool(name: &str) -> PathBuf {
+    let sysroot = Command::new("rustc")
+        .current_dir(root())
+        .args(["--print", "sysroot"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    Path::new(&sysroot)
+        .join("lib/rustlib/x86_64-unknown-linux-gnu/bin")
+        .join(name)
+}
+
 /// Flash and RAM of the minimal firmware, from `llvm-size` (rustup's llvm-tools).
 fn size() -> Result<(u64, u64), String> {
     let target = "thumbv7em-none-eabihf";
@@ -285,13 +309,7 @@ fn size() -> Result<(u64, u64), String> {
         ]),
     )?;
     let elf = root().join(format!("target/{target}/firmware/wasp-mcu-minimal"));
-    let sysroot = Command::new("rustc")
-        .current_dir(root())
-        .args(["--print", "sysroot"])
-        .output()
-        .map_err(|e| format!("rustc --print sysroot: {e}"))?;
-    let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_string();
-    let tool = Path::new(&sysroot).join("lib/rustlib/x86_64-unknown-linux-gnu/bin/llvm-size");
+    let tool = llvm_tool("llvm-size");
     let out = Command::new(&tool).arg(&elf).output().map_err(|e| {
         format!(
             "{}: {e} (install with `rustup component add llvm-tools`)",

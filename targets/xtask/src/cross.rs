@@ -1,0 +1,568 @@
+//! `cargo xtask cross`: the C API (`libwasp.a`) built for the TV-stick targets
+//! (aarch64 and armv7 Linux), the C programs of `core/capi/tests/c` cross-compiled
+//! against it and run under qemu-user, their output compared line for line with the
+//! same programs built for and run on x86_64; then the libraries' sizes per target.
+//!
+//! Every target runs the same module file (the `hello` module of this checkout, as the
+//! x86_64 test embeds it). A program is one row of [`PROGRAMS`]: more programs (the
+//! Linux port, the TV-stick firmware) are more rows. See `hardware-tests/qemu/README.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use crate::{cargo, llvm_tool, root, run};
+
+/// A Linux target the C API is built for.
+struct Target {
+    /// Short name used in check lines and output folders.
+    name: &'static str,
+    /// Rust target triple.
+    triple: &'static str,
+    /// C compiler for the programs, also the linker of the Rust build.
+    cc: &'static str,
+    /// qemu-user binary running the target's programs; `None` for the host.
+    qemu: Option<&'static str>,
+    /// The target's glibc root (Debian's `libc6-dev-<arch>-cross`): qemu's `-L`, and
+    /// the sysroot bindgen parses the C API headers against.
+    sysroot: &'static str,
+}
+
+/// The host, whose runs are the reference the cross targets are compared with.
+const HOST: Target = Target {
+    name: "x86_64",
+    triple: "x86_64-unknown-linux-gnu",
+    cc: "cc",
+    qemu: None,
+    sysroot: "/",
+};
+
+/// The cross targets (Debian's cross compilers, run under qemu-user-static; binfmt_misc
+/// is not relied on, qemu is named explicitly).
+const CROSS: &[Target] = &[
+    Target {
+        name: "aarch64",
+        triple: "aarch64-unknown-linux-gnu",
+        cc: "aarch64-linux-gnu-gcc",
+        qemu: Some("qemu-aarch64-static"),
+        sysroot: "/usr/aarch64-linux-gnu",
+    },
+    Target {
+        name: "armv7",
+        triple: "armv7-unknown-linux-gnueabihf",
+        cc: "arm-linux-gnueabihf-gcc",
+        qemu: Some("qemu-arm-static"),
+        sysroot: "/usr/arm-linux-gnueabihf",
+    },
+];
+
+/// A program argument.
+enum Arg {
+    /// A player module by name: `target/modules/wasp-<name>.wasm` (`cargo xtask modules`).
+    Module(&'static str),
+}
+
+/// A C program built and run on every target.
+struct Program {
+    /// Name in check lines, and of the executable.
+    name: &'static str,
+    /// C sources, relative to the repository root.
+    sources: &'static [&'static str],
+    /// Include folders, relative to the repository root.
+    includes: &'static [&'static str],
+    /// Command-line arguments.
+    args: &'static [Arg],
+    /// Lines the output must contain on every target (the x86_64 test asserts the same).
+    expect: &'static [&'static str],
+}
+
+/// The programs: the sources `core/capi/tests/c_programs.rs` compiles for x86_64.
+const PROGRAMS: &[Program] = &[
+    Program {
+        name: "hello",
+        sources: &["core/capi/tests/c/hello.c"],
+        includes: &["core/capi/include"],
+        args: &[Arg::Module("hello")],
+        expect: &[
+            "log[2] hello: fetched 24 bytes: wasp over C",
+            "states 7, logs 13, failures 0",
+        ],
+    },
+    Program {
+        name: "hostile",
+        sources: &["core/capi/tests/c/hostile.c"],
+        includes: &["core/capi/include"],
+        args: &[Arg::Module("hello")],
+        expect: &["hostile: failures 0"],
+    },
+    Program {
+        name: "stub_port",
+        sources: &["core/capi/tests/c/stub_port.c"],
+        includes: &["core/capi/include"],
+        args: &[Arg::Module("hello")],
+        expect: &["state 7 reason 5", "failures 0"],
+    },
+];
+
+/// Flags of the x86_64 test's compile, without its sanitizers (no runtime under qemu).
+const CFLAGS: &[&str] = &[
+    "-std=c11",
+    "-Wall",
+    "-Wextra",
+    "-Werror",
+    "-pedantic",
+    "-g",
+    "-O1",
+];
+/// What `libwasp.a` needs from the C library (as `wasp.pc`'s `Libs.private`).
+const LIBS: &[&str] = &["-lpthread", "-ldl", "-lm"];
+
+/// The cargo target directory (`CARGO_TARGET_DIR`, relative to the root, or `target/`).
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
+impl Target {
+    /// Where cargo puts the target's release libraries.
+    fn lib_dir(&self) -> PathBuf {
+        if self.qemu.is_none() {
+            target_dir().join("release")
+        } else {
+            target_dir().join(self.triple).join("release")
+        }
+    }
+
+    /// Folder for this target's programs, outputs and stripped libraries.
+    fn work_dir(&self) -> Result<PathBuf, String> {
+        let dir = target_dir().join("cross").join(self.name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+        Ok(dir)
+    }
+
+    /// `cargo build --release -p wasp-capi --lib` for this target.
+    fn build_library(&self) -> Result<(), String> {
+        let mut build = cargo();
+        build.args(["build", "--release", "-p", "wasp-capi", "--lib"]);
+        if self.qemu.is_some() {
+            let upper = self.triple.to_uppercase().replace('-', "_");
+            let lower = self.triple.replace('-', "_");
+            build
+                .args(["--target", self.triple])
+                .env(format!("CARGO_TARGET_{upper}_LINKER"), self.cc)
+                .env(
+                    format!("BINDGEN_EXTRA_CLANG_ARGS_{lower}"),
+                    format!("--sysroot={}", self.sysroot),
+                );
+        }
+        run(
+            &format!("libwasp for {} (release)", self.triple),
+            &mut build,
+        )
+    }
+
+    /// The command that runs `exe` on this target.
+    fn command(&self, exe: &Path) -> Command {
+        match self.qemu {
+            Some(qemu) => {
+                let mut cmd = Command::new(qemu);
+                cmd.arg("-L").arg(self.sysroot).arg(exe);
+                cmd
+            }
+            None => Command::new(exe),
+        }
+    }
+}
+
+/// One named check's result, printed as it is made.
+struct Checks {
+    failed: Vec<String>,
+    passed: usize,
+}
+
+impl Checks {
+    fn record(&mut self, name: &str, result: Result<String, String>) {
+        match result {
+            Ok(detail) => {
+                println!("PASS {name}: {detail}");
+                self.passed += 1;
+            }
+            Err(reason) => {
+                println!("FAIL {name}: {reason}");
+                let first = reason.lines().next().unwrap_or_default();
+                self.failed.push(format!("{name}: {first}"));
+            }
+        }
+    }
+}
+
+/// A program's run: its exit code and standard output.
+struct RunOutput {
+    code: Option<i32>,
+    stdout: String,
+}
+
+/// The command: checks the tools, builds, runs every program on every target,
+/// compares, prints the sizes. Fails when any check fails.
+pub fn cross() -> Result<(), String> {
+    let start = Instant::now();
+    check_tools()?;
+    crate::modules()?;
+    let mut checks = Checks {
+        failed: Vec::new(),
+        passed: 0,
+    };
+    let targets = std::iter::once(&HOST).chain(CROSS);
+    let mut reference: Vec<Option<RunOutput>> = Vec::new();
+    for target in targets.clone() {
+        target.build_library()?;
+        for (index, program) in PROGRAMS.iter().enumerate() {
+            let name = format!("{}/{}", target.name, program.name);
+            let ran = build_and_run(target, program, &name, &mut checks)?;
+            if target.qemu.is_none() {
+                reference.push(ran);
+            } else if let (Some(ran), Some(Some(host))) = (ran, reference.get(index)) {
+                checks.record(
+                    &format!("{name}: output equals {}'s", HOST.name),
+                    same_output(host, &ran),
+                );
+            }
+        }
+    }
+    sizes(targets)?;
+    let total = checks.passed + checks.failed.len();
+    println!(
+        "==> cross: {} of {total} checks passed in {:.0} s",
+        checks.passed,
+        start.elapsed().as_secs_f64()
+    );
+    if checks.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cross: {} checks failed:\n  {}",
+            checks.failed.len(),
+            checks.failed.join("\n  ")
+        ))
+    }
+}
+
+/// Debian packages the cross targets need (`.ci/run` installs them): the cross
+/// compilers with each target's glibc, and qemu-user.
+const PACKAGES: &str = "gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+                        gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-user-static";
+
+/// Fails, naming what to install, when a cross compiler or qemu does not run.
+fn check_tools() -> Result<(), String> {
+    let runs = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let missing: Vec<&str> = CROSS
+        .iter()
+        .flat_map(|t| [t.cc].into_iter().chain(t.qemu))
+        .filter(|tool| !runs(tool))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} not found: install with `apt-get install --no-install-recommends {PACKAGES}` \
+             (as .ci/run does)",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// Compiles `program` for `target` and runs it: checks `<name>: compiles` and
+/// `<name>: runs`. Returns the run's output when the program ran.
+fn build_and_run(
+    target: &Target,
+    program: &Program,
+    name: &str,
+    checks: &mut Checks,
+) -> Result<Option<RunOutput>, String> {
+    let dir = target.work_dir()?;
+    let exe = dir.join(program.name);
+    let compiled = output(&mut compile(target, program, &exe), target.cc)?;
+    checks.record(
+        &format!("{name}: compiles ({})", CFLAGS.join(" ")),
+        if compiled.status.success() {
+            Ok(format!("{}", exe.display()))
+        } else {
+            Err(format!("{}", String::from_utf8_lossy(&compiled.stderr)))
+        },
+    );
+    if !compiled.status.success() {
+        return Ok(None);
+    }
+
+    let mut cmd = target.command(&exe);
+    for arg in program.args {
+        match arg {
+            Arg::Module(module) => {
+                cmd.arg(root().join(format!("target/modules/wasp-{module}.wasm")));
+            }
+        }
+    }
+    let started = Instant::now();
+    let ran = output(&mut cmd, &exe.display().to_string())?;
+    let secs = started.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    let saved = dir.join(format!("{}.stdout", program.name));
+    std::fs::write(&saved, &stdout).map_err(|e| format!("write {}: {e}", saved.display()))?;
+    let runner = target.qemu.unwrap_or("natively");
+    checks.record(
+        &format!("{name}: runs ({runner})"),
+        check_run(program, ran.status.code(), &stdout, &stderr).map(|()| {
+            format!(
+                "exit 0, {} lines in {secs:.2} s (output in {})",
+                stdout.lines().count(),
+                saved.display()
+            )
+        }),
+    );
+    Ok(Some(RunOutput {
+        code: ran.status.code(),
+        stdout,
+    }))
+}
+
+/// The compiler command for `program` on `target`, writing `exe`.
+fn compile(target: &Target, program: &Program, exe: &Path) -> Command {
+    let mut cc = Command::new(target.cc);
+    cc.current_dir(root()).args(CFLAGS);
+    for include in program.includes {
+        cc.arg("-I").arg(root().join(include));
+    }
+    for source in program.sources {
+        cc.arg(root().join(source));
+    }
+    cc.arg("-o")
+        .arg(exe)
+        .arg(target.lib_dir().join("libwasp.a"))
+        .args(LIBS);
+    cc
+}
+
+/// Runs `cmd`, naming `what` when it cannot start.
+fn output(cmd: &mut Command, what: &str) -> Result<Output, String> {
+    cmd.output()
+        .map_err(|e| format!("{what}: cannot start: {e}"))
+}
+
+/// A run passes when the program exits with 0 and printed every expected line.
+fn check_run(
+    program: &Program,
+    code: Option<i32>,
+    stdout: &str,
+    stderr: &str,
+) -> Result<(), String> {
+    if code != Some(0) {
+        return Err(format!(
+            "{}\n--- stdout\n{stdout}--- stderr\n{stderr}",
+            exit(code)
+        ));
+    }
+    match program
+        .expect
+        .iter()
+        .find(|want| !stdout.lines().any(|line| line.contains(*want)))
+    {
+        Some(want) => Err(format!("no line contains `{want}`\n--- stdout\n{stdout}")),
+        None => Ok(()),
+    }
+}
+
+/// `exit <code>`, or `killed by a signal`.
+fn exit(code: Option<i32>) -> String {
+    code.map_or_else(|| "killed by a signal".into(), |c| format!("exit {c}"))
+}
+
+/// The same exit code and the same standard output, line for line.
+fn same_output(host: &RunOutput, ran: &RunOutput) -> Result<String, String> {
+    if host.code != ran.code {
+        return Err(format!(
+            "{}, on {} {}",
+            exit(ran.code),
+            HOST.name,
+            exit(host.code)
+        ));
+    }
+    let (mut want, mut got) = (host.stdout.lines(), ran.stdout.lines());
+    let mut line = 0;
+    loop {
+        line += 1;
+        match (want.next(), got.next()) {
+            (None, None) => return Ok(format!("{} lines, {}", line - 1, exit(ran.code))),
+            (w, g) if w == g => {}
+            (w, g) => {
+                return Err(format!(
+                    "line {line}: `{}`, {} printed `{}`",
+                    g.unwrap_or("<end>"),
+                    HOST.name,
+                    w.unwrap_or("<end>")
+                ))
+            }
+        }
+    }
+}
+
+/// Prints the size of `libwasp.a` and `libwasp.so` per target, as built and stripped,
+/// and of the `hello` program linked with `-Wl,--gc-sections -s` (what the archive
+/// costs a program linked as firmware should be). The archive is stripped of debug
+/// information only (`llvm-strip --strip-debug`: a link still needs its symbols), the
+/// shared library of everything but its dynamic symbols (`--strip-all`).
+fn sizes<'a>(targets: impl Iterator<Item = &'a Target>) -> Result<(), String> {
+    let strip = llvm_tool("llvm-strip");
+    let len = |path: &Path| {
+        std::fs::metadata(path)
+            .map(|m| m.len())
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let stripped = |from: &Path, to: &Path, how: &str| -> Result<u64, String> {
+        let done = output(
+            Command::new(&strip).arg(how).arg(from).arg("-o").arg(to),
+            &strip.display().to_string(),
+        )?;
+        if !done.status.success() {
+            return Err(format!(
+                "llvm-strip {how} {}: {}",
+                from.display(),
+                String::from_utf8_lossy(&done.stderr)
+            ));
+        }
+        len(to)
+    };
+    println!("==> C API library sizes (release; bytes)");
+    println!(
+        "{:<8} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "target", "libwasp.a", "stripped -g", "libwasp.so", "stripped", "hello gc -s"
+    );
+    for target in targets {
+        let (lib, dir) = (target.lib_dir(), target.work_dir()?);
+        let archive = lib.join("libwasp.a");
+        let shared = lib.join("libwasp.so");
+        let row = [
+            len(&archive)?,
+            stripped(&archive, &dir.join("libwasp.a"), "--strip-debug")?,
+            len(&shared)?,
+            stripped(&shared, &dir.join("libwasp.so"), "--strip-all")?,
+            linked(target, &dir.join("hello-gc"))?,
+        ];
+        print!("{:<8}", target.name);
+        for bytes in row {
+            print!(" {bytes:>12}");
+        }
+        println!();
+    }
+    Ok(())
+}
+
+/// Links the first program (`hello`) for `target` with unused sections dropped and
+/// symbols stripped; its size.
+fn linked(target: &Target, exe: &Path) -> Result<u64, String> {
+    let program = PROGRAMS.first().ok_or("no programs")?;
+    let done = output(
+        compile(target, program, exe).args(["-Wl,--gc-sections", "-s"]),
+        target.cc,
+    )?;
+    if !done.status.success() {
+        return Err(format!(
+            "{} -Wl,--gc-sections -s: {}",
+            target.cc,
+            String::from_utf8_lossy(&done.stderr)
+        ));
+    }
+    std::fs::metadata(exe)
+        .map(|m| m.len())
+        .map_err(|e| format!("{}: {e}", exe.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ran(code: i32, stdout: &str) -> RunOutput {
+        RunOutput {
+            code: Some(code),
+            stdout: stdout.into(),
+        }
+    }
+
+    #[test]
+    fn identical_outputs_are_the_same() {
+        let host = ran(0, "a\nb\n");
+        assert_eq!(
+            same_output(&host, &ran(0, "a\nb\n")),
+            Ok("2 lines, exit 0".into())
+        );
+    }
+
+    #[test]
+    fn a_differing_line_is_named_with_both_texts() {
+        let host = ran(0, "a\nb\nc\n");
+        assert_eq!(
+            same_output(&host, &ran(0, "a\nB\nc\n")),
+            Err("line 2: `B`, x86_64 printed `b`".into())
+        );
+    }
+
+    #[test]
+    fn a_shorter_or_longer_output_differs_at_its_end() {
+        let host = ran(0, "a\nb\n");
+        assert_eq!(
+            same_output(&host, &ran(0, "a\n")),
+            Err("line 2: `<end>`, x86_64 printed `b`".into())
+        );
+        assert_eq!(
+            same_output(&host, &ran(0, "a\nb\nc\n")),
+            Err("line 3: `c`, x86_64 printed `<end>`".into())
+        );
+    }
+
+    #[test]
+    fn a_different_exit_code_differs_even_with_the_same_output() {
+        let host = ran(0, "a\n");
+        let killed = RunOutput {
+            code: None,
+            stdout: "a\n".into(),
+        };
+        assert_eq!(
+            same_output(&host, &ran(1, "a\n")),
+            Err("exit 1, on x86_64 exit 0".into())
+        );
+        assert_eq!(
+            same_output(&host, &killed),
+            Err("killed by a signal, on x86_64 exit 0".into())
+        );
+    }
+
+    #[test]
+    fn a_run_passes_only_with_exit_0_and_every_expected_line() {
+        let hello = &PROGRAMS[0];
+        let good = "log[2] hello: fetched 24 bytes: wasp over C\nstates 7, logs 13, failures 0\n";
+        assert_eq!(check_run(hello, Some(0), good, ""), Ok(()));
+        let failed = check_run(hello, Some(1), good, "hello.c:40: CHECK failed").unwrap_err();
+        assert!(failed.starts_with("exit 1\n"), "{failed}");
+        assert!(failed.contains("CHECK failed"), "{failed}");
+        let missing = check_run(hello, Some(0), "states 7, logs 13, failures 0\n", "");
+        assert!(missing
+            .unwrap_err()
+            .starts_with("no line contains `log[2] hello: fetched 24 bytes: wasp over C`"));
+    }
+
+    #[test]
+    fn every_program_source_and_include_exists() {
+        for program in PROGRAMS {
+            for path in program.sources.iter().chain(program.includes) {
+                assert!(root().join(path).exists(), "{}: {path}", program.name);
+            }
+        }
+    }
+}
