@@ -4,8 +4,8 @@
 //! same programs built for and run on x86_64; then the libraries' sizes per target.
 //!
 //! Every target runs the same module file (the `hello` module of this checkout, as the
-//! x86_64 test embeds it). A program is one row of [`PROGRAMS`]: more programs (the
-//! Linux port, the TV-stick firmware) are more rows. See `hardware-tests/qemu/README.md`.
+//! x86_64 test embeds it). A program is one entry of [`programs`]: more programs (the
+//! Linux port, the TV-stick firmware) are more entries. See `hardware-tests/qemu/README.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -65,9 +65,9 @@ enum Arg {
 /// A C program built and run on every target.
 struct Program {
     /// Name in check lines, and of the executable.
-    name: &'static str,
+    name: String,
     /// C sources, relative to the repository root.
-    sources: &'static [&'static str],
+    sources: Vec<String>,
     /// Include folders, relative to the repository root.
     includes: &'static [&'static str],
     /// Command-line arguments.
@@ -76,33 +76,52 @@ struct Program {
     expect: &'static [&'static str],
 }
 
-/// The programs: the sources `core/capi/tests/c_programs.rs` compiles for x86_64.
-const PROGRAMS: &[Program] = &[
-    Program {
-        name: "hello",
-        sources: &["core/capi/tests/c/hello.c"],
-        includes: &["core/capi/include"],
-        args: &[Arg::Module("hello")],
-        expect: &[
-            "log[2] hello: fetched 24 bytes: wasp over C",
-            "states 7, logs 13, failures 0",
-        ],
-    },
-    Program {
-        name: "hostile",
-        sources: &["core/capi/tests/c/hostile.c"],
-        includes: &["core/capi/include"],
-        args: &[Arg::Module("hello")],
-        expect: &["hostile: failures 0"],
-    },
-    Program {
-        name: "stub_port",
-        sources: &["core/capi/tests/c/stub_port.c"],
-        includes: &["core/capi/include"],
-        args: &[Arg::Module("hello")],
-        expect: &["state 7 reason 5", "failures 0"],
-    },
-];
+/// Where `core/capi`'s C test programs are (`core/capi/tests/c_programs.rs`).
+const CAPI_TESTS: &str = "core/capi/tests/c";
+
+impl Program {
+    /// A C test program of `core/capi` (`<name>.c`, run on the hello module as the
+    /// x86_64 test runs it), which must print every line of `expect`.
+    fn capi_test(name: &str, expect: &'static [&'static str]) -> Program {
+        Program {
+            name: name.into(),
+            sources: vec![format!("{CAPI_TESTS}/{name}.c")],
+            includes: &["core/capi/include"],
+            args: &[Arg::Module("hello")],
+            expect,
+        }
+    }
+}
+
+/// The programs: every C program `core/capi/tests/c_programs.rs` compiles for x86_64,
+/// those named here with the lines it asserts, any other `.c` file of its folder with
+/// exit 0 and the comparison with x86_64 as its checks (so a new test program runs on
+/// the cross targets without a change here). More programs (the Linux port, the
+/// TV-stick firmware) are more entries.
+fn programs() -> Result<Vec<Program>, String> {
+    let mut programs = vec![
+        Program::capi_test(
+            "hello",
+            &[
+                "log[2] hello: fetched 24 bytes: wasp over C",
+                "states 7, logs 13, failures 0",
+            ],
+        ),
+        Program::capi_test("hostile", &["hostile: failures 0"]),
+        Program::capi_test("stub_port", &["state 7 reason 5", "failures 0"]),
+        Program::capi_test("raster", &["raster: failures 0"]),
+    ];
+    let dir = root().join(CAPI_TESTS);
+    let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut others: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter_map(|file| Some(file.strip_suffix(".c")?.to_string()))
+        .filter(|name| programs.iter().all(|p| p.name != *name))
+        .collect();
+    others.sort();
+    programs.extend(others.iter().map(|name| Program::capi_test(name, &[])));
+    Ok(programs)
+}
 
 /// Flags of the x86_64 test's compile, without its sanitizers (no runtime under qemu).
 const CFLAGS: &[&str] = &[
@@ -214,11 +233,12 @@ pub fn cross() -> Result<(), String> {
         failed: Vec::new(),
         passed: 0,
     };
+    let programs = programs()?;
     let targets = std::iter::once(&HOST).chain(CROSS);
     let mut reference: Vec<Option<RunOutput>> = Vec::new();
     for target in targets.clone() {
         target.build_library()?;
-        for (index, program) in PROGRAMS.iter().enumerate() {
+        for (index, program) in programs.iter().enumerate() {
             let name = format!("{}/{}", target.name, program.name);
             let ran = build_and_run(target, program, &name, &mut checks)?;
             if target.qemu.is_none() {
@@ -287,7 +307,7 @@ fn build_and_run(
     checks: &mut Checks,
 ) -> Result<Option<RunOutput>, String> {
     let dir = target.work_dir()?;
-    let exe = dir.join(program.name);
+    let exe = dir.join(&program.name);
     let compiled = output(&mut compile(target, program, &exe), target.cc)?;
     checks.record(
         &format!("{name}: compiles ({})", CFLAGS.join(" ")),
@@ -321,8 +341,8 @@ fn build_and_run(
         &format!("{name}: runs ({runner})"),
         check_run(program, ran.status.code(), &stdout, &stderr).map(|()| {
             format!(
-                "exit 0, {} lines in {secs:.2} s (output in {})",
-                stdout.lines().count(),
+                "exit 0, {} in {secs:.2} s (output in {})",
+                lines(stdout.lines().count()),
                 saved.display()
             )
         }),
@@ -340,7 +360,7 @@ fn compile(target: &Target, program: &Program, exe: &Path) -> Command {
     for include in program.includes {
         cc.arg("-I").arg(root().join(include));
     }
-    for source in program.sources {
+    for source in &program.sources {
         cc.arg(root().join(source));
     }
     cc.arg("-o")
@@ -379,6 +399,15 @@ fn check_run(
     }
 }
 
+/// `1 line`, `<n> lines`.
+fn lines(n: usize) -> String {
+    if n == 1 {
+        "1 line".into()
+    } else {
+        format!("{n} lines")
+    }
+}
+
 /// `exit <code>`, or `killed by a signal`.
 fn exit(code: Option<i32>) -> String {
     code.map_or_else(|| "killed by a signal".into(), |c| format!("exit {c}"))
@@ -399,7 +428,7 @@ fn same_output(host: &RunOutput, ran: &RunOutput) -> Result<String, String> {
     loop {
         line += 1;
         match (want.next(), got.next()) {
-            (None, None) => return Ok(format!("{} lines, {}", line - 1, exit(ran.code))),
+            (None, None) => return Ok(format!("{}, {}", lines(line - 1), exit(ran.code))),
             (w, g) if w == g => {}
             (w, g) => {
                 return Err(format!(
@@ -467,9 +496,9 @@ fn sizes<'a>(targets: impl Iterator<Item = &'a Target>) -> Result<(), String> {
 /// Links the first program (`hello`) for `target` with unused sections dropped and
 /// symbols stripped; its size.
 fn linked(target: &Target, exe: &Path) -> Result<u64, String> {
-    let program = PROGRAMS.first().ok_or("no programs")?;
+    let program = Program::capi_test("hello", &[]);
     let done = output(
-        compile(target, program, exe).args(["-Wl,--gc-sections", "-s"]),
+        compile(target, &program, exe).args(["-Wl,--gc-sections", "-s"]),
         target.cc,
     )?;
     if !done.status.success() {
@@ -545,7 +574,7 @@ mod tests {
 
     #[test]
     fn a_run_passes_only_with_exit_0_and_every_expected_line() {
-        let hello = &PROGRAMS[0];
+        let hello = &programs().unwrap()[0];
         let good = "log[2] hello: fetched 24 bytes: wasp over C\nstates 7, logs 13, failures 0\n";
         assert_eq!(check_run(hello, Some(0), good, ""), Ok(()));
         let failed = check_run(hello, Some(1), good, "hello.c:40: CHECK failed").unwrap_err();
@@ -558,9 +587,33 @@ mod tests {
     }
 
     #[test]
+    fn every_c_program_of_the_capi_tests_runs_once() {
+        let mut sources: Vec<String> = programs()
+            .unwrap()
+            .into_iter()
+            .flat_map(|p| p.sources)
+            .collect();
+        sources.sort();
+        let mut files: Vec<String> = std::fs::read_dir(root().join(CAPI_TESTS))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|f| f.ends_with(".c"))
+            .map(|f| format!("{CAPI_TESTS}/{f}"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 4, "{files:?}");
+        assert_eq!(sources, files);
+    }
+
+    #[test]
     fn every_program_source_and_include_exists() {
-        for program in PROGRAMS {
-            for path in program.sources.iter().chain(program.includes) {
+        for program in programs().unwrap() {
+            for path in program
+                .sources
+                .iter()
+                .map(String::as_str)
+                .chain(program.includes.iter().copied())
+            {
                 assert!(root().join(path).exists(), "{}: {path}", program.name);
             }
         }
