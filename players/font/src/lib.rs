@@ -173,6 +173,18 @@ pub fn characters() -> &'static [char] {
     &CHARS
 }
 
+/// Decodes an atlas in the crate's compressed format (crate docs, "The compressed
+/// atlas format") that is `width` pixels wide into `out`, whose length is the atlas's
+/// pixel count: what [`Font::unpack_atlas`] does with the atlas built in.
+///
+/// # Errors
+/// [`FontError::Corrupt`] when `packed` does not decode to exactly `out.len()` pixels
+/// (the contents of `out` are then unspecified); nothing is read or written out of
+/// bounds, and nothing panics, whatever the input.
+pub fn unpack(packed: &[u8], width: u32, out: &mut [u8]) -> Result<(), FontError> {
+    atlas::unpack(packed, width as usize, out)
+}
+
 /// The index in `CHARS` of `c`, if the font has it.
 fn index_of(c: char) -> Option<usize> {
     // CHARS starts with the 95 printable ASCII characters, in order.
@@ -246,7 +258,7 @@ impl Font {
         out.try_reserve_exact(len)
             .map_err(|_| FontError::OutOfMemory)?;
         out.resize(len, 0);
-        atlas::unpack(self.packed, self.width as usize, out).inspect_err(|_| out.clear())
+        unpack(self.packed, self.width, out).inspect_err(|_| out.clear())
     }
 
     /// The glyph drawn for `c`: its own, U+FFFD's when the font lacks it, an empty

@@ -26,7 +26,9 @@ impl Font {
     /// `top + ascent`: appends to `out` one quad per glyph that draws something (not
     /// for spaces) and returns the advance width, as [`Font::measure`].
     ///
-    /// Quads are in text order; their positions saturate at the ends of `i32`.
+    /// Quads are in text order; their positions saturate at the ends of `i32`. `out`
+    /// grows by at most one quad per character: a caller that bounds its memory
+    /// reserves that much first (`Vec::try_reserve`).
     pub fn layout(&self, text: &str, x: i32, top: i32, out: &mut Vec<GlyphQuad>) -> u32 {
         self.layout_chars(text.chars(), x, top, out)
     }

@@ -1,6 +1,6 @@
 //! Goldens of the atlases: the exact pixels every size unpacks to.
 
-use wasp_font::{characters, font, SIZES};
+use wasp_font::{characters, font, unpack, FontError, SIZES};
 
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -88,4 +88,15 @@ fn unpack_reuses_the_callers_vector() {
     let (w, h) = f.atlas_size();
     assert_eq!(atlas.len(), (w * h) as usize);
     assert!(atlas.capacity() >= 1 << 20);
+}
+
+#[test]
+fn public_decoder_reports_corrupt_input() {
+    // A run of 4 empty pixels for an atlas of 3, and a stream that stops early.
+    let mut out = [0u8; 3];
+    assert_eq!(unpack(&[0x03], 4, &mut out), Err(FontError::Corrupt));
+    assert_eq!(unpack(&[0x12], 4, &mut out), Err(FontError::Corrupt));
+    // Literals 1, 2, 3 and a zero pad.
+    assert_eq!(unpack(&[0x12, 0x30], 4, &mut out), Ok(()));
+    assert_eq!(out, [18, 36, 55]);
 }
