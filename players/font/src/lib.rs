@@ -139,7 +139,7 @@ impl core::error::Error for FontError {}
 
 /// One size of the font: its metrics, glyph table and compressed atlas (all data is
 /// `'static`, built into the module).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Font {
     px: u32,
     ascent: i32,
@@ -155,6 +155,21 @@ pub struct Font {
 }
 
 include!(concat!(env!("OUT_DIR"), "/fonts.rs"));
+
+impl fmt::Debug for Font {
+    /// The metrics and sizes, not the tables (hundreds of glyphs, kilobytes of atlas).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Font")
+            .field("px", &self.px)
+            .field("ascent", &self.ascent)
+            .field("descent", &self.descent)
+            .field("line_height", &self.line_height)
+            .field("atlas_size", &(self.width, self.height))
+            .field("glyphs", &self.glyphs.len())
+            .field("packed_len", &self.packed.len())
+            .finish()
+    }
+}
 
 /// The font of the largest size in [`SIZES`] that is at most `px`, or the smallest
 /// size when `px` is below all of them.
@@ -355,6 +370,14 @@ mod tests {
                 assert!(u32::from(g.sy) + u32::from(g.h) <= h);
             }
         }
+    }
+
+    #[test]
+    fn error_is_one_byte_and_debug_is_short() {
+        assert_eq!(core::mem::size_of::<FontError>(), 1);
+        let text = alloc::format!("{:?}", font(20));
+        assert!(text.starts_with("Font { px: 20, ascent: 19,"), "{text}");
+        assert!(text.len() < 200, "{text}");
     }
 
     #[test]
