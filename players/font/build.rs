@@ -10,7 +10,17 @@
 //!
 //! The output depends only on the font file and the pinned `fontdue` version (built
 //! without its x86 SIMD path, so every build host computes the same pixels). The
-//! compression format is described in `src/atlas.rs`, whose decoder is the reference.
+//! compression format is in the crate docs; its encoder, `src/encode.rs`, is included
+//! here, and `src/atlas.rs` decodes it.
+
+extern crate alloc;
+
+#[path = "src/encode.rs"]
+mod encode;
+#[path = "src/format.rs"]
+mod format;
+#[path = "src/hash.rs"]
+mod hash;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -93,10 +103,14 @@ fn main() {
                 atlas[at..at + g.w].copy_from_slice(&g.levels[row * g.w..(row + 1) * g.w]);
             }
         }
-        let packed = encode(&atlas);
+        let packed = encode::encode(&atlas, ATLAS_WIDTH);
         let file = format!("atlas-{px}.bin");
         std::fs::write(out.join(&file), &packed).expect("write the packed atlas");
-        let hash = fnv1a(atlas.iter().map(|&l| a8(l)));
+        let a8: Vec<u8> = atlas
+            .iter()
+            .map(|&l| format::LEVEL_A8[usize::from(l)])
+            .collect();
+        let hash = hash::fnv1a(&a8);
 
         let metrics = font
             .horizontal_line_metrics(px as f32)
@@ -203,88 +217,6 @@ fn pack(glyphs: &mut [Raster]) -> usize {
         shelf = shelf.max(g.h);
     }
     y + shelf
-}
-
-/// Appends 4-bit values to a byte vector, high nibble first.
-struct Nibbles {
-    bytes: Vec<u8>,
-    odd: bool,
-}
-
-impl Nibbles {
-    fn push(&mut self, n: u8) {
-        if self.odd {
-            *self.bytes.last_mut().expect("an odd count has a byte") |= n;
-        } else {
-            self.bytes.push(n << 4);
-        }
-        self.odd = !self.odd;
-    }
-
-    /// A run length minus one, 3 bits per nibble, least significant first, bit 3 set
-    /// on every nibble but the last.
-    fn push_length(&mut self, mut value: usize) {
-        loop {
-            let low = (value & 7) as u8;
-            value >>= 3;
-            if value == 0 {
-                self.push(low);
-                return;
-            }
-            self.push(low | 8);
-        }
-    }
-}
-
-/// The A8 value of a level (the table in `src/atlas.rs`).
-fn a8(level: u8) -> u8 {
-    ((u32::from(level) * 255 + 7) / 14) as u8
-}
-
-/// Encodes an atlas of levels 0..=14, [`ATLAS_WIDTH`] wide (the format of
-/// `src/atlas.rs`). Greedy: at each pixel the longest of a copy of the row above and
-/// a run of level 0 or 14 wins (the copy on a tie), else one literal.
-fn encode(levels: &[u8]) -> Vec<u8> {
-    let mut out = Nibbles {
-        bytes: Vec::new(),
-        odd: false,
-    };
-    let mut i = 0;
-    while i < levels.len() {
-        let v = levels[i];
-        let above = if i >= ATLAS_WIDTH {
-            (i..levels.len())
-                .take_while(|&j| levels[j] == levels[j - ATLAS_WIDTH])
-                .count()
-        } else {
-            0
-        };
-        let same = if v == 0 || v == 14 {
-            levels[i..].iter().take_while(|&&l| l == v).count()
-        } else {
-            0
-        };
-        if above >= 2 && above >= same {
-            out.push(15);
-            out.push_length(above - 1);
-            i += above;
-        } else if same > 0 {
-            out.push(v);
-            out.push_length(same - 1);
-            i += same;
-        } else {
-            out.push(v);
-            i += 1;
-        }
-    }
-    out.bytes
-}
-
-/// 64-bit FNV-1a, the hash the crate's tests pin.
-fn fnv1a(bytes: impl Iterator<Item = u8>) -> u64 {
-    bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// Leaves the file untouched when its content is the same (no needless rebuilds).

@@ -92,11 +92,13 @@ fn unpack_reuses_the_callers_vector() {
 
 #[test]
 fn public_decoder_reports_corrupt_input() {
-    // A run of 4 empty pixels for an atlas of 3, and a stream that stops early.
     let mut out = [0u8; 3];
-    assert_eq!(unpack(&[0x03], 4, &mut out), Err(FontError::Corrupt));
-    assert_eq!(unpack(&[0x12], 4, &mut out), Err(FontError::Corrupt));
-    // Literals 1, 2, 3 and a zero pad.
-    assert_eq!(unpack(&[0x12, 0x30], 4, &mut out), Ok(()));
-    assert_eq!(out, [18, 36, 55]);
+    // Too short for the header and the coder's first bytes.
+    assert_eq!(unpack(&[0; 12], 4, &mut out), Err(FontError::Corrupt));
+    // Long enough, but the coder's first byte is not 0.
+    assert_eq!(unpack(&[1; 32], 4, &mut out), Err(FontError::Corrupt));
+    // Zeros decode to empty pixels long before the bytes end (and the checksum of
+    // the header is not theirs).
+    assert_eq!(unpack(&[0; 32], 4, &mut out), Err(FontError::Corrupt));
+    assert_eq!(unpack(&[0; 32], 0, &mut out), Err(FontError::Corrupt));
 }
