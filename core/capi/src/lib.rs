@@ -18,6 +18,7 @@
 extern crate alloc;
 
 pub mod api;
+pub mod cbuild;
 mod checks;
 pub mod conv;
 mod handle;

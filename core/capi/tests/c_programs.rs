@@ -11,66 +11,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
-}
-
-/// Builds the library's staticlib (cargo test builds only the rlib): the same
-/// target directory and profile as this test, so it is up to date and incremental.
-fn build_library() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let target = profile_dir().parent().unwrap().to_path_buf();
-            let mut build = Command::new(cargo);
-            build
-                .args(["build", "-p", "wasp-capi", "--lib", "--target-dir"])
-                .arg(&target);
-            if profile_dir().file_name().is_some_and(|p| p == "release") {
-                build.arg("--release");
-            }
-            let status = build
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
-                .status()
-                .unwrap();
-            assert!(status.success(), "cargo build -p wasp-capi failed");
-            profile_dir().join("libwasp.a")
-        })
-        .clone()
-}
+use wasp::cbuild;
 
 fn work_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("wasp-capi");
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn compile(source: &str, out: &Path, sanitize: bool) -> std::process::Output {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let lib = build_library();
-    assert!(lib.is_file(), "{} missing", lib.display());
-    let mut cc = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()));
-    cc.args([
-        "-std=c11",
-        "-Wall",
-        "-Wextra",
-        "-Werror",
-        "-pedantic",
-        "-g",
-        "-O1",
-    ])
-    .arg("-I")
-    .arg(manifest.join("include"))
-    .arg(manifest.join("tests/c").join(source))
-    .arg("-o")
-    .arg(out);
-    if sanitize {
-        cc.args(["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]);
-    }
-    cc.arg(&lib).args(["-lpthread", "-ldl", "-lm"]);
-    cc.output().unwrap()
 }
 
 /// Compiles (with sanitizers when they link) and runs `source` on the hello module.
@@ -79,24 +25,23 @@ fn run(source: &str) -> String {
     let module = dir.join("hello.wasm");
     std::fs::write(&module, wasp_modules::HELLO).unwrap();
     let exe = dir.join(source.trim_end_matches(".c"));
-    let mut sanitized = true;
-    let mut built = compile(source, &exe, true);
-    if !built.status.success() && !String::from_utf8_lossy(&built.stderr).contains("error:") {
-        // Sanitizer runtimes missing (link failure without a compile error).
-        sanitized = false;
-        built = compile(source, &exe, false);
-    }
-    assert!(
-        built.status.success(),
-        "compiling {source}:\n{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
-    let ran = Command::new(&exe)
-        .arg(&module)
-        .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
-        .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
-        .output()
-        .unwrap();
+    let lib = cbuild::libwasp().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/c")
+        .join(source);
+    let sanitized = cbuild::compile_checked(|sanitize| {
+        let mut cc = cbuild::cc(sanitize);
+        cc.arg(&src)
+            .arg("-o")
+            .arg(&exe)
+            .arg(&lib)
+            .args(cbuild::LIBS);
+        cc
+    })
+    .unwrap_or_else(|e| panic!("compiling {source}:\n{e}"));
+    let mut program = Command::new(&exe);
+    program.arg(&module);
+    let ran = cbuild::sanitizer_env(&mut program).output().unwrap();
     let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&ran.stderr);
     assert!(
@@ -153,7 +98,8 @@ fn the_reference_rasteriser_draws_exact_pixels_and_refuses_hostile_calls() {
 
 #[test]
 fn pkg_config_file_names_the_library_and_headers() {
-    let pc = std::fs::read_to_string(profile_dir().join("wasp.pc")).unwrap();
+    cbuild::libwasp().unwrap();
+    let pc = std::fs::read_to_string(cbuild::profile_dir().join("wasp.pc")).unwrap();
     assert!(pc.contains("Libs: -L${libdir} -lwasp\n"), "{pc}");
     assert!(
         pc.contains(&format!(

@@ -1,0 +1,66 @@
+//! Compiles the C port (`c/*.c`) into `libwasp_shim_linux.a` with `cc`, against
+//! `include/` and libwasp's headers, with libavcodec and libavutil found by
+//! pkg-config. Warnings are errors (`-std=c11 -Wall -Wextra -Werror -pedantic`).
+
+use std::env;
+use std::path::PathBuf;
+use std::process::Command;
+
+const SOURCES: [&str; 9] = [
+    "device", "media", "md5", "display", "input", "audio", "fetch", "http", "kv",
+];
+
+fn pkg_config(args: &[&str]) -> Vec<String> {
+    let out = Command::new(env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".into()))
+        .args(args)
+        .args(["libavcodec", "libavutil"])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        _ => panic!("pkg-config libavcodec libavutil failed: install libavcodec-dev libavutil-dev"),
+    }
+}
+
+fn main() {
+    let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let capi = manifest.join("../../core/capi/include");
+    let mut build = cc::Build::new();
+    build
+        .std("c11")
+        .warnings(true)
+        .extra_warnings(true)
+        .warnings_into_errors(true)
+        .flag("-pedantic")
+        .include(manifest.join("include"))
+        .include(&capi);
+    for flag in pkg_config(&["--cflags"]) {
+        build.flag(&flag);
+    }
+    for source in SOURCES {
+        let path = manifest.join("c").join(format!("{source}.c"));
+        println!("cargo:rerun-if-changed={}", path.display());
+        build.file(path);
+    }
+    println!("cargo:rerun-if-changed=c/internal.h");
+    println!("cargo:rerun-if-changed=c/fetch.h");
+    println!("cargo:rerun-if-changed=include/wasp_linux.h");
+    build.compile("wasp_shim_linux");
+    let libs = pkg_config(&["--libs"]);
+    // What a C program linking the archive adds (lib.rs: `link_args`).
+    println!(
+        "cargo:rustc-env=WASP_SHIM_LINUX_LIBS={} -lpthread -lm",
+        libs.join(" ")
+    );
+    for flag in libs {
+        if let Some(lib) = flag.strip_prefix("-l") {
+            println!("cargo:rustc-link-lib={lib}");
+        } else if let Some(dir) = flag.strip_prefix("-L") {
+            println!("cargo:rustc-link-search=native={dir}");
+        }
+    }
+    println!("cargo:rustc-link-lib=pthread");
+    println!("cargo:rustc-link-lib=m");
+}

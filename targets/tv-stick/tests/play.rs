@@ -1,0 +1,212 @@
+//! The firmware (`main.c`) built with `cc` against `libwasp.a` and the Linux port,
+//! playing the emulator's samples headless on the virtual clock through the real
+//! TV module: the frame log equals ffmpeg's framemd5 golden exactly (header
+//! included, `#software` aside) and the audio log equals ffmpeg's decoded audio
+//! (`fixtures/make-goldens.sh`) line for line.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use wasp_shim_linux::cbuild;
+
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../emulator/samples");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
+fn work_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("tv-stick")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The firmware executable and the TV module, built once per test run.
+fn firmware() -> &'static (PathBuf, PathBuf) {
+    static BUILT: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tv-stick");
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = dir.join("tv-stick");
+        cbuild::compile_checked(&[PathBuf::from(wasp_tv_stick::MAIN_C)], &exe)
+            .unwrap_or_else(|e| panic!("compiling main.c:\n{e}"));
+        let module = dir.join("wasp-tv.wasm");
+        std::fs::write(&module, wasp_modules::TV).unwrap();
+        (exe, module)
+    })
+}
+
+fn tv_stick(args: &[&str]) -> Output {
+    let (exe, module) = firmware();
+    let mut cmd = Command::new(exe);
+    cmd.arg("--module").arg(module).args(args);
+    cbuild::sanitizer_env(&mut cmd).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A framemd5 file without its `#software` line.
+fn golden(path: &str) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("#software"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// Panics with the first differing line when `got` is not `want`.
+fn assert_same(what: &str, got: &str, want: &str) {
+    let (got_lines, want_lines): (Vec<&str>, Vec<&str>) =
+        (got.lines().collect(), want.lines().collect());
+    let mismatch =
+        (0..got_lines.len().max(want_lines.len())).find(|&i| got_lines.get(i) != want_lines.get(i));
+    if let Some(i) = mismatch {
+        panic!(
+            "{what}: line {i} of {} (golden {}):\n got {:?}\nwant {:?}",
+            got_lines.len(),
+            want_lines.len(),
+            got_lines.get(i),
+            want_lines.get(i)
+        );
+    }
+}
+
+/// Plays `url` (under samples/) to its end and compares both logs.
+fn plays_golden(url: &str, max_bitrate: &str, timebase: &str, video: &str, audio: &str) {
+    let dir = work_dir(video);
+    let frames = dir.join("frames.framemd5");
+    let sound = dir.join("audio.framemd5");
+    let out = tv_stick(&[
+        "--virtual-clock",
+        "--size",
+        "64x36",
+        "--max-seconds",
+        "60",
+        "--timebase",
+        timebase,
+        "--frame-log",
+        frames.to_str().unwrap(),
+        "--audio-log",
+        sound.to_str().unwrap(),
+        "--set",
+        &format!("max_bitrate={max_bitrate}"),
+        &format!("file://{SAMPLES}/{url}"),
+    ]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("tv-stick: ended after 19.99"), "{text}");
+    assert!(
+        text.contains("500 pictures shown, 939 audio frames decoded"),
+        "{text}"
+    );
+    assert_same(
+        "frame log",
+        &std::fs::read_to_string(&frames).unwrap(),
+        &golden(&format!("{SAMPLES}/goldens/{video}")),
+    );
+    assert_same(
+        "audio log",
+        &std::fs::read_to_string(&sound).unwrap(),
+        &golden(&format!("{FIXTURES}/{audio}")),
+    );
+}
+
+#[test]
+fn cmaf_hls_plays_ffmpegs_pictures_and_audio() {
+    plays_golden(
+        "cmaf/master.m3u8",
+        "140000",
+        "12800",
+        "cmaf_v0.framemd5",
+        "cmaf.audio.framemd5",
+    );
+}
+
+#[test]
+fn hls_ts_plays_ffmpegs_pictures_and_audio() {
+    plays_golden(
+        "hls-ts/master.m3u8",
+        "110000",
+        "90000",
+        "hls-ts_v0.framemd5",
+        "hls-ts_v0.audio.framemd5",
+    );
+}
+
+#[test]
+fn the_screen_shows_every_picture_on_the_framebuffer_file() {
+    let dir = work_dir("screen");
+    let (fb, screens, kv) = (dir.join("fb.rgb"), dir.join("screen.md5"), dir.join("kv"));
+    let config = dir.join("tv-stick.conf");
+    // Settings from a file (comments, spaces), the URL on the command line.
+    std::fs::write(
+        &config,
+        format!(
+            "# headless TV stick\nvirtual-clock = 1\nsize = 32x18\nfbdev = {}\n\
+             screen-log = {}\nkv = {}\nset = max_bitrate=110000\nmax-seconds = 60\n",
+            fb.display(),
+            screens.display(),
+            kv.display()
+        ),
+    )
+    .unwrap();
+    let out = tv_stick(&[
+        "--config",
+        config.to_str().unwrap(),
+        &format!("{SAMPLES}/hls-ts/master.m3u8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let log = std::fs::read_to_string(&screens).unwrap();
+    // One composed picture per video picture at least (and per UI frame).
+    assert!(
+        log.lines().count() >= 500,
+        "{} screens",
+        log.lines().count()
+    );
+    // The framebuffer file holds the last one: 32 x 18 RGB888.
+    let picture = std::fs::read(&fb).unwrap();
+    assert_eq!(picture.len(), 32 * 18 * 3);
+    let last = log.lines().last().unwrap();
+    let md5 = Command::new("md5sum").arg(&fb).output().unwrap();
+    assert!(String::from_utf8_lossy(&md5.stdout).starts_with(last));
+    // testsrc2 is colourful: not a black screen.
+    assert!(picture.iter().any(|&b| b > 64));
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    let dir = work_dir("usage");
+    let bad = dir.join("bad.conf");
+    std::fs::write(&bad, "size = 0x0\n").unwrap();
+    for args in [
+        &[][..],
+        &["--size"][..],
+        &["--size", "huge", "x.m3u8"][..],
+        &["--unknown", "1", "x.m3u8"][..],
+        &["--config", "/nonexistent/tv-stick.conf", "x.m3u8"][..],
+        &["--config", bad.to_str().unwrap(), "x.m3u8"][..],
+        &["--module", "/nonexistent.wasm", "x.m3u8"][..],
+    ] {
+        let out = tv_stick(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("tv-stick:"), "{args:?}");
+    }
+}
+
+#[test]
+fn a_missing_stream_fails_with_status_1() {
+    let out = tv_stick(&[
+        "--virtual-clock",
+        "--size",
+        "32x18",
+        "--max-seconds",
+        "30",
+        "/nonexistent/master.m3u8",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
