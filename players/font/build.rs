@@ -1,9 +1,3 @@
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)] // a build script fails by panicking; its indices come from its own packing
 //! Rasterises `data/DejaVuSans-subset.ttf` at every size of `SIZES` into A8 atlases,
 //! packs and compresses them, and writes `fonts.rs` (glyph tables, metrics) and one
 //! `atlas-<px>.bin` per size into `OUT_DIR` for `src/lib.rs` to include.
@@ -12,6 +6,13 @@
 //! without its x86 SIMD path, so every build host computes the same pixels). The
 //! compression format is in the crate docs; its encoder, `src/encode.rs`, is included
 //! here, and `src/atlas.rs` decodes it.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // a build script fails by panicking; its indices come from its own packing
 
 extern crate alloc;
 
@@ -56,7 +57,9 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     let ttf = dir.join("data/DejaVuSans-subset.ttf");
     println!("cargo:rerun-if-changed={}", ttf.display());
-    println!("cargo:rerun-if-changed=build.rs");
+    for file in ["build.rs", "src/encode.rs", "src/format.rs", "src/hash.rs"] {
+        println!("cargo:rerun-if-changed={file}");
+    }
 
     let bytes = std::fs::read(&ttf).expect("read the font subset");
     let font = fontdue::Font::from_bytes(bytes, fontdue::FontSettings::default())
