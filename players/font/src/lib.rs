@@ -13,9 +13,9 @@
 //! 3. [`Font::measure`], [`Font::wrap`] and [`Font::ellipsize`] place text in boxes.
 //!
 //! Characters the font lacks are drawn as U+FFFD (the replacement character);
-//! control characters and a few invisible format characters (zero-width space and
-//! joiners, direction marks, word joiner, byte order mark) take no room and draw
-//! nothing. There is no kerning and no shaping: each character is one glyph.
+//! control characters and a few invisible format characters (soft hyphen, zero-width
+//! space and joiners, direction marks, word joiner, byte order mark) take no room and
+//! draw nothing. There is no kerning and no shaping: each character is one glyph.
 //!
 //! # The font and its licence
 //!
@@ -227,8 +227,10 @@ fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            // ZWSP, ZWNJ, ZWJ, LRM, RLM; word joiner; byte order mark (Unicode §23.2, §23.8).
-            '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}'
+            // Soft hyphen: shown only where a line breaks at it, and this crate does not
+            // break there (Unicode §23.2; common in broadcast programme data). ZWSP,
+            // ZWNJ, ZWJ, LRM, RLM; word joiner; byte order mark (Unicode §23.2, §23.8).
+            '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}'
         )
 }
 
@@ -288,7 +290,7 @@ impl Font {
     }
 
     /// The glyph drawn for `c`: its own, U+FFFD's when the font lacks it, an empty
-    /// zero-advance glyph for control and invisible format characters.
+    /// zero-advance glyph for control and invisible format characters (crate docs).
     pub fn glyph(&self, c: char) -> &Glyph {
         if is_invisible(c) {
             return &EMPTY;
@@ -323,7 +325,10 @@ mod tests {
 
     #[test]
     fn every_latin1_printable_char_has_its_own_glyph() {
-        let latin1 = ('\u{20}'..='\u{7E}').chain('\u{A0}'..='\u{FF}');
+        // U+00AD, the soft hyphen, is a format character: it draws nothing.
+        let latin1 = ('\u{20}'..='\u{7E}')
+            .chain('\u{A0}'..='\u{FF}')
+            .filter(|&c| c != '\u{AD}');
         for f in &FONTS {
             let replacement = f.glyph('\u{FFFD}');
             for c in latin1.clone() {
@@ -352,7 +357,7 @@ mod tests {
     #[test]
     fn control_and_format_chars_are_empty_and_take_no_room() {
         for c in [
-            '\0', '\t', '\n', '\r', '\u{7F}', '\u{85}', '\u{200B}', '\u{FEFF}',
+            '\0', '\t', '\n', '\r', '\u{7F}', '\u{85}', '\u{AD}', '\u{200B}', '\u{FEFF}',
         ] {
             assert_eq!(*font(20).glyph(c), EMPTY, "U+{:04X}", c as u32);
         }

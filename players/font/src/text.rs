@@ -122,6 +122,14 @@ mod tests {
     }
 
     #[test]
+    fn soft_hyphens_in_programme_data_are_not_drawn() {
+        let f = font(32);
+        let (with, w1) = quads(f, "Fernseh\u{AD}programm", 0, 0);
+        let (without, w2) = quads(f, "Fernsehprogramm", 0, 0);
+        assert_eq!((with, w1), (without, w2));
+    }
+
+    #[test]
     fn layout_of_ag_at_10_5_gives_pinned_quads() {
         let f = font(20);
         let (out, width) = quads(f, "Ag", 10, 5);
