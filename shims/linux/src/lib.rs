@@ -45,8 +45,11 @@ pub mod cbuild {
         let lib = libwasp()?;
         wasp::cbuild::compile_checked(|sanitize| {
             let mut cc = wasp::cbuild::cc(sanitize);
+            // libwasp's C test helpers (`common.h`) for the port's own tests.
             cc.arg("-I")
                 .arg(super::include_dir())
+                .arg("-I")
+                .arg(wasp::cbuild::include_dir().join("../tests/c"))
                 .args(sources)
                 .arg("-o")
                 .arg(out)
