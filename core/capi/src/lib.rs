@@ -42,3 +42,4 @@ pub mod sys {
 }
 
 pub use api::*;
+pub use port::CPort;

@@ -25,13 +25,24 @@ use crate::conv::Conv;
 use crate::sys;
 
 /// A C port: the vtable copied from the caller (fields past its `struct_size` NULL).
-pub(crate) struct CPort {
+pub struct CPort {
     vt: sys::wasp_port,
 }
 
 impl CPort {
     /// Wraps a vtable already checked by `wasp_runtime_new`.
     pub(crate) fn new(vt: sys::wasp_port) -> Self {
+        Self { vt }
+    }
+
+    /// A C port as a Rust [`Port`], for Rust code that drives a port written in C
+    /// (the conformance suite runs C ports through this).
+    ///
+    /// # Safety
+    /// Every non-NULL callback of `vt` must be a function of the header's
+    /// signature, and `vt.user` must stay valid, as `wasp_port.h` requires of a
+    /// port given to `wasp_runtime_new`, for as long as the `CPort` is used.
+    pub unsafe fn from_vtable(vt: sys::wasp_port) -> Self {
         Self { vt }
     }
 }

@@ -7,6 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+mod device;
+pub use device::{Device, Settings};
+
 /// `libwasp_shim_linux.a`, compiled by this crate's build script.
 pub fn static_lib() -> PathBuf {
     Path::new(env!("OUT_DIR")).join("libwasp_shim_linux.a")
