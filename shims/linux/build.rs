@@ -6,21 +6,34 @@ use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
-const SOURCES: [&str; 9] = [
-    "device", "media", "md5", "display", "input", "audio", "fetch", "http", "kv",
+const SOURCES: [&str; 10] = [
+    "device", "media", "md5", "display", "drm", "input", "audio", "fetch", "http", "kv",
 ];
 
-fn pkg_config(args: &[&str]) -> Vec<String> {
+/// `pkg-config ARGS PACKAGES`, split into words; `None` when it fails.
+fn pkg_config(args: &[&str], packages: &[&str]) -> Option<Vec<String>> {
     let out = Command::new(env::var("PKG_CONFIG").unwrap_or_else(|_| "pkg-config".into()))
         .args(args)
-        .args(["libavcodec", "libavutil"])
-        .output();
-    match out {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+        .args(packages)
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
             .split_whitespace()
             .map(str::to_string)
-            .collect(),
-        _ => panic!("pkg-config libavcodec libavutil failed: install libavcodec-dev libavutil-dev"),
+            .collect()
+    })
+}
+
+const AV: [&str; 2] = ["libavcodec", "libavutil"];
+
+/// libavcodec's and libavutil's flags; the build cannot go on without them.
+fn av(args: &[&str]) -> Vec<String> {
+    match pkg_config(args, &AV) {
+        Some(flags) => flags,
+        None => {
+            panic!("pkg-config libavcodec libavutil failed: install libavcodec-dev libavutil-dev")
+        }
     }
 }
 
@@ -36,8 +49,16 @@ fn main() {
         .flag("-pedantic")
         .include(manifest.join("include"))
         .include(&capi);
-    for flag in pkg_config(&["--cflags"]) {
+    for flag in av(&["--cflags"]) {
         build.flag(&flag);
+    }
+    // DRM/KMS needs only the kernel's uapi headers, which libdrm's package
+    // installs (no library is linked); without them drm.c compiles to a stub.
+    if let Some(flags) = pkg_config(&["--cflags"], &["libdrm"]) {
+        for flag in flags {
+            build.flag(&flag);
+        }
+        build.define("WASP_LINUX_HAVE_DRM", None);
     }
     for source in SOURCES {
         let path = manifest.join("c").join(format!("{source}.c"));
@@ -48,7 +69,7 @@ fn main() {
     println!("cargo:rerun-if-changed=c/fetch.h");
     println!("cargo:rerun-if-changed=include/wasp_linux.h");
     build.compile("wasp_shim_linux");
-    let libs = pkg_config(&["--libs"]);
+    let libs = av(&["--libs"]);
     // What a C program linking the archive adds (lib.rs: `link_args`).
     println!(
         "cargo:rustc-env=WASP_SHIM_LINUX_LIBS={} -lpthread -lm",

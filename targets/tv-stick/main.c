@@ -7,6 +7,7 @@
  *                          dashes (module = /usr/share/wasp/wasp-tv.wasm ...);
  *                          arguments after it override it
  *     --module PATH        the player module (default /usr/share/wasp/wasp-tv.wasm)
+ *     --drm PATH           DRM/KMS device (/dev/dri/card0); falls back to --fbdev
  *     --fbdev PATH         framebuffer device, or a file for RGB888 pictures
  *     --evdev PATH         input device (the remote), or a file of input_events
  *     --wav PATH           write the played audio to a WAV file
@@ -48,15 +49,16 @@
 typedef struct options {
   char module[1024];
   char url[2048];
-  char paths[7][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log */
+  char paths[8][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log drm */
   uint32_t width, height, timebase, virtual_clock;
   double max_seconds;
   char module_config[MAX_CONFIG];
   size_t module_config_len;
 } options;
 
-static const char *const kPathNames[7] = {"fbdev",     "evdev",     "wav",       "kv",
-                                          "frame-log", "audio-log", "screen-log"};
+static const char *const kPathNames[8] = {"fbdev",     "evdev",     "wav",
+                                          "kv",        "frame-log", "audio-log",
+                                          "screen-log", "drm"};
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -67,7 +69,7 @@ static void on_signal(int sig) {
 
 static int usage(const char *why) {
   fprintf(stderr, "tv-stick: %s\nusage: tv-stick [--config FILE] [--module PATH] "
-                  "[--fbdev PATH] [--evdev PATH] [--wav PATH] [--kv PATH] "
+                  "[--drm PATH] [--fbdev PATH] [--evdev PATH] [--wav PATH] [--kv PATH] "
                   "[--frame-log PATH] [--audio-log PATH] [--screen-log PATH] "
                   "[--size WxH] [--timebase N] [--virtual-clock] [--max-seconds S] "
                   "[--set KEY=VALUE]... [URL]\n",
@@ -93,7 +95,7 @@ static int add_config_line(options *o, const char *line) {
 
 /* Applies one option by name (without dashes); 0 when unknown or invalid. */
 static int apply(options *o, const char *name, const char *value) {
-  for (int i = 0; i < 7; i++) {
+  for (int i = 0; i < 8; i++) {
     if (strcmp(name, kPathNames[i]) == 0) return copy(o->paths[i], sizeof o->paths[i], value);
   }
   if (strcmp(name, "module") == 0) return copy(o->module, sizeof o->module, value);
@@ -336,6 +338,7 @@ int main(int argc, char **argv) {
   dc.frame_log_path = o.paths[4][0] ? o.paths[4] : NULL;
   dc.audio_log_path = o.paths[5][0] ? o.paths[5] : NULL;
   dc.screen_log_path = o.paths[6][0] ? o.paths[6] : NULL;
+  dc.drm_path = o.paths[7][0] ? o.paths[7] : NULL;
   dc.width = o.width;
   dc.height = o.height;
   dc.frame_timebase = o.timebase;

@@ -117,7 +117,7 @@ static char *copy_path(const char *s) {
 
 wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   wasp_linux *d;
-  const char **fields[7];
+  const char **fields[8];
   if (config == NULL || out == NULL || config->width > 8192 ||
       config->height > 8192) {
     return WASP_ERR_INVALID_ARGUMENT;
@@ -125,10 +125,6 @@ wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   d = (wasp_linux *)calloc(1, sizeof *d);
   if (d == NULL) return WASP_ERR_BUDGET_EXCEEDED;
   d->config = *config;
-  if (d->config.width == 0 || d->config.height == 0) {
-    d->config.width = 1280;
-    d->config.height = 720;
-  }
   if (d->config.frame_timebase == 0) d->config.frame_timebase = 90000;
   if (d->config.decoder_queue_bytes == 0) d->config.decoder_queue_bytes = 4u << 20;
   if (d->config.log_level == 0) d->config.log_level = WASP_LOG_INFO;
@@ -139,7 +135,8 @@ wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   fields[4] = &d->config.frame_log_path;
   fields[5] = &d->config.audio_log_path;
   fields[6] = &d->config.screen_log_path;
-  for (int i = 0; i < 7; i++) {
+  fields[7] = &d->config.drm_path;
+  for (int i = 0; i < 8; i++) {
     d->paths[i] = copy_path(*fields[i]);
     if (*fields[i] != NULL && d->paths[i] == NULL) {
       wasp_linux_free(d);
@@ -156,6 +153,7 @@ wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
     d->random_state ^= (uint64_t)ts.tv_nsec << 20 ^ (uint64_t)ts.tv_sec;
   }
   d->fb_fd = -1;
+  d->drm_fd = -1;
   d->input_fd = -1;
   if (!display_init(d) || !input_init(d) || !audio_init(d) || !media_init(d)) {
     wasp_linux_free(d);
@@ -191,7 +189,7 @@ void wasp_linux_free(wasp_linux *d) {
   display_free(d);
   input_free(d);
   kv_close(d->kv);
-  for (int i = 0; i < 7; i++) free(d->paths[i]);
+  for (int i = 0; i < 8; i++) free(d->paths[i]);
   free(d);
 }
 

@@ -1,7 +1,8 @@
 /*
  * The display: the graphics plane drawn by libwasp's reference rasteriser
- * (wasp_raster.h), composed over the picture on screen at every present, and
- * shown on fbdev. When the fbdev path is a regular file, the composed RGB888
+ * (wasp_raster.h), composed over the picture on screen at every present and
+ * every new picture, and shown through DRM/KMS (drm.c) or, when that cannot be
+ * set up, fbdev. When the fbdev path is a regular file, the composed RGB888
  * picture is written at its start (headless runs and tests). The screen log gets
  * the md5 of every composed picture.
  */
@@ -55,8 +56,29 @@ static int fbdev_open(wasp_linux *d, const char *path) {
   return 1;
 }
 
+/* Opens the output: DRM/KMS, else fbdev. */
+static int output_open(wasp_linux *d) {
+  const char *drm = d->config.drm_path, *fb = d->config.fbdev_path;
+  if (drm != NULL) {
+    if (drm_open(d, drm)) return 1;
+    if (fb == NULL) {
+      dev_log(d, WASP_LOG_ERROR, "%s: cannot set a DRM/KMS mode", drm);
+      return 0;
+    }
+    dev_log(d, WASP_LOG_WARN, "%s: no DRM/KMS output, falling back to %s", drm, fb);
+  }
+  return fb == NULL || fbdev_open(d, fb);
+}
+
 int display_init(wasp_linux *d) {
-  wasp_status s = wasp_raster_new(d->config.width, d->config.height, &d->raster);
+  wasp_status s;
+  if (!output_open(d)) return 0;
+  if (d->config.width == 0 || d->config.height == 0) {
+    /* The device's own size, else 720p. */
+    d->config.width = d->fb_map != NULL ? d->fb_width : 1280;
+    d->config.height = d->fb_map != NULL ? d->fb_height : 720;
+  }
+  s = wasp_raster_new(d->config.width, d->config.height, &d->raster);
   if (s != WASP_OK) return 0;
   d->screen_len = (size_t)d->config.width * d->config.height * 3;
   d->screen = (uint8_t *)malloc(d->screen_len);
@@ -65,10 +87,11 @@ int display_init(wasp_linux *d) {
     d->screen_log.f = fopen(d->config.screen_log_path, "w");
     if (d->screen_log.f == NULL) return 0;
   }
-  return d->config.fbdev_path == NULL || fbdev_open(d, d->config.fbdev_path);
+  return 1;
 }
 
 void display_free(wasp_linux *d) {
+  drm_close(d);
   if (d->fb_map != NULL) munmap(d->fb_map, d->fb_map_len);
   if (d->fb_fd >= 0) close(d->fb_fd);
   if (d->screen_log.f) fclose(d->screen_log.f);
@@ -129,7 +152,7 @@ void display_show(wasp_linux *d) {
   wasp_video_frame video;
   int has_video;
   d->picture_changed = 0;
-  if (d->fb_fd < 0 && d->screen_log.f == NULL) return;
+  if (!d->fb_is_file && d->fb_map == NULL && d->screen_log.f == NULL) return;
   has_video = media_current_picture(d, &video);
   if (wasp_raster_compose(d->raster, has_video ? &video : NULL, WASP_RASTER_RGB888,
                           d->screen, d->screen_len) != WASP_OK) {

@@ -57,7 +57,7 @@ typedef struct log_file {
 
 struct wasp_linux {
   wasp_linux_config config;
-  char *paths[7];          /* owned copies of the config's strings */
+  char *paths[8];          /* owned copies of the config's strings */
   int64_t virtual_now;     /* virtual clock, us */
   int64_t settled_at;      /* device time the media was last brought to */
   uint64_t random_state;
@@ -73,7 +73,9 @@ struct wasp_linux {
   size_t screen_len;
   int fb_fd;
   int fb_is_file;
-  uint8_t *fb_map;         /* fbdev mapping */
+  uint8_t *fb_map;         /* fbdev or DRM dumb buffer mapping */
+  int drm_fd;
+  uint32_t drm_fb, drm_handle;
   size_t fb_map_len;
   uint32_t fb_bpp, fb_stride, fb_width, fb_height;
   uint32_t fb_red, fb_green, fb_blue; /* bit offsets */
@@ -149,6 +151,10 @@ void display_draw(void *user, const uint8_t *records, size_t len);
 void display_present(void *user);
 /* Composes the video plane and the graphics plane and shows the result. */
 void display_show(wasp_linux *d);
+
+/* drm.c: DRM/KMS dumb buffers (fills the fb_* fields) */
+int drm_open(wasp_linux *d, const char *path);
+void drm_close(wasp_linux *d);
 
 /* input.c */
 int input_init(wasp_linux *d);

@@ -5,8 +5,9 @@
  * ---------------
  * `wasp_linux` implements `wasp_port` (wasp_port.h) on Linux device interfaces:
  *  - video/audio decode: libavcodec in software (bit-exact with `ffmpeg`);
- *  - display: fbdev (`/dev/fb0`); when the fbdev path is a regular file, the
- *    composed RGB888 picture is written there on every present (headless tests);
+ *  - display: DRM/KMS dumb buffers (`/dev/dri/card0`) with an fbdev fallback
+ *    (`/dev/fb0`); when the fbdev path is a regular file, the composed RGB888
+ *    picture is written there on every new picture and present (headless tests);
  *    the graphics plane is drawn by libwasp's reference rasteriser (wasp_raster.h);
  *  - input: evdev (`struct input_event` records from a device or a file), keys
  *    mapped to the remote's;
@@ -67,7 +68,7 @@ typedef struct wasp_linux_config {
   const char *audio_log_path;
   /** Screen log: md5 of each composed display picture, one per present. */
   const char *screen_log_path;
-  /** Display size (default 1280 x 720). */
+  /** Display size (default: the DRM mode's or the framebuffer's, else 1280 x 720). */
   uint32_t width;
   uint32_t height;
   /** Time base of the frame log, 1/N s (default 90000). */
@@ -78,6 +79,9 @@ typedef struct wasp_linux_config {
   uint32_t decoder_queue_bytes;
   /** Minimum log level printed to stderr (WASP_LOG_*; default WASP_LOG_INFO). */
   uint32_t log_level;
+  /** DRM/KMS device (`/dev/dri/card0`); when it cannot be set up, the display
+   * falls back to `fbdev_path` (an error when that is NULL too). */
+  const char *drm_path;
 } wasp_linux_config;
 
 /* ---------------------------------------------------------------- Functions */

@@ -27,6 +27,7 @@ struct RawConfig {
     virtual_clock: u32,
     decoder_queue_bytes: u32,
     log_level: u32,
+    drm_path: *const c_char,
 }
 
 extern "C" {
@@ -40,6 +41,8 @@ extern "C" {
 /// What to open (a subset of `wasp_linux_config`: the file-backed devices).
 #[derive(Clone, Debug, Default)]
 pub struct Settings<'a> {
+    /// DRM/KMS device (falls back to `fbdev`).
+    pub drm: Option<&'a Path>,
     /// fbdev device or file.
     pub fbdev: Option<&'a Path>,
     /// evdev device or file of `struct input_event`s.
@@ -69,7 +72,8 @@ impl Device {
     /// # Errors
     /// The `wasp_status` of `wasp_linux_new` (a path with a NUL byte: -1).
     pub fn new(settings: &Settings<'_>) -> Result<Self, i32> {
-        let (fbdev, evdev, kv) = (
+        let (drm, fbdev, evdev, kv) = (
+            c_path(settings.drm)?,
             c_path(settings.fbdev)?,
             c_path(settings.evdev)?,
             c_path(settings.kv)?,
@@ -89,6 +93,7 @@ impl Device {
             virtual_clock: u32::from(settings.virtual_clock),
             decoder_queue_bytes: 0,
             log_level: 0,
+            drm_path: ptr(&drm),
         };
         let mut raw = core::ptr::null_mut();
         // SAFETY: `config` and the strings it points to live through the call (the

@@ -402,6 +402,37 @@ static void display_on_a_file(void) {
   wasp_linux_free(d);
 }
 
+/* DRM/KMS that cannot be set up (a regular file is no DRM device) falls back
+ * to fbdev; without an fbdev to fall back to, the device does not open. */
+static void drm_falls_back_to_fbdev(void) {
+  wasp_linux_config c;
+  wasp_linux *d = NULL;
+  wasp_port p;
+  wasp_display_info info;
+  memset(&c, 0, sizeof c);
+  c.virtual_clock = 1;
+  c.drm_path = "/nonexistent/dri/card0";
+  CHECK_STATUS(wasp_linux_new(&c, &d), WASP_ERR_IO);
+  write_bytes(path_in("not-a-card"), "x", 1);
+  c.drm_path = path_in("not-a-card");
+  CHECK_STATUS(wasp_linux_new(&c, &d), WASP_ERR_IO);
+  c.fbdev_path = path_in("fallback.rgb");
+  CHECK_STATUS(wasp_linux_new(&c, &d), WASP_OK);
+  if (d == NULL) return;
+  wasp_linux_port(d, &p);
+  p.display_info(p.user, &info);
+  CHECK(info.width == 1280 && info.height == 720); /* a file has no size: 720p */
+  p.present(p.user);
+  wasp_linux_free(d);
+  {
+    FILE *f = fopen(path_in("fallback.rgb"), "rb");
+    long size = -1;
+    if (f != NULL && fseek(f, 0, SEEK_END) == 0) size = ftell(f);
+    if (f != NULL) fclose(f);
+    CHECK(size == 1280L * 720 * 3);
+  }
+}
+
 static void hostile(void) {
   wasp_linux_config c;
   wasp_linux *d = NULL;
@@ -467,6 +498,7 @@ int main(int argc, char **argv) {
   file_fetch();
   http_fetch();
   display_on_a_file();
+  drm_falls_back_to_fbdev();
   hostile();
   printf("port: failures %d\n", failures);
   return failures == 0 ? 0 : 1;
