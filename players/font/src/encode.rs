@@ -1,83 +1,83 @@
 //! The encoder of the compressed atlas format (crate docs). The build script includes
 //! this file to compress the atlases; the crate's tests include it for round trips.
-//! The decoder, `atlas.rs`, mirrors it step for step.
+//! The decoder, `atlas.rs`, mirrors it.
 
 use alloc::vec::Vec;
 
-use super::format::{context, ADAPT, HEADER, LEVEL_A8, PROBS, PROB_BITS, PROB_START, TOP};
+use super::format::{COPY_ABOVE, FULL, HEADER, MAX_LENGTH_NIBBLES};
 use super::hash::fnv1a;
 
-/// LZMA's range encoder (Igor Pavlov, LZMA SDK `RangeEnc_*`): `low` carries into
-/// bytes already produced through `cache`.
-struct RangeEncoder {
-    low: u64,
-    range: u32,
-    cache: u8,
-    cache_size: u64,
-    out: Vec<u8>,
+/// Appends 4-bit values to a byte vector, high nibble first.
+struct Nibbles {
+    bytes: Vec<u8>,
+    odd: bool,
 }
 
-impl RangeEncoder {
-    fn bit(&mut self, prob: &mut u16, bit: u8) {
-        let bound = (self.range >> PROB_BITS) * u32::from(*prob);
-        if bit == 0 {
-            self.range = bound;
-            *prob += ((1 << PROB_BITS) - *prob) >> ADAPT;
-        } else {
-            self.low += u64::from(bound);
-            self.range -= bound;
-            *prob -= *prob >> ADAPT;
+impl Nibbles {
+    fn push(&mut self, n: u8) {
+        match (self.odd, self.bytes.last_mut()) {
+            (true, Some(last)) => *last |= n,
+            _ => self.bytes.push(n << 4),
         }
-        while self.range < TOP {
-            self.range <<= 8;
-            self.shift_low();
-        }
+        self.odd = !self.odd;
     }
 
-    fn shift_low(&mut self) {
-        if (self.low as u32) < 0xFF00_0000 || (self.low >> 32) != 0 {
-            let carry = (self.low >> 32) as u8;
-            let mut byte = self.cache;
-            loop {
-                self.out.push(byte.wrapping_add(carry));
-                byte = 0xFF;
-                self.cache_size -= 1;
-                if self.cache_size == 0 {
-                    break;
-                }
+    /// A run: its nibble, then its length minus one, 3 bits per nibble, least
+    /// significant first, bit 3 set on every nibble but the last.
+    fn push_run(&mut self, code: u8, run: usize) {
+        self.push(code);
+        assert!(
+            run <= 1 << (3 * MAX_LENGTH_NIBBLES),
+            "a run too long to code"
+        );
+        let mut value = run - 1;
+        loop {
+            let low = (value & 7) as u8;
+            value >>= 3;
+            if value == 0 {
+                self.push(low);
+                return;
             }
-            self.cache = (self.low >> 24) as u8;
+            self.push(low | 8);
         }
-        self.cache_size += 1;
-        self.low = (self.low & 0x00FF_FFFF) << 8;
     }
 }
 
-/// Compresses an atlas of levels 0..=14, `width` pixels wide.
+/// Compresses an atlas of levels 0..=14, `width` pixels wide. Greedy: at each pixel
+/// the longer of a copy of the row above and a run of level 0 or 14 (the copy on a
+/// tie, when at least 2 long), else one literal.
 pub(crate) fn encode(levels: &[u8], width: usize) -> Vec<u8> {
-    let a8: Vec<u8> = levels.iter().map(|&l| LEVEL_A8[usize::from(l)]).collect();
-    let mut rc = RangeEncoder {
-        low: 0,
-        range: u32::MAX,
-        cache: 0,
-        cache_size: 1,
-        out: fnv1a(&a8).to_le_bytes().to_vec(),
+    let mut out = Nibbles {
+        bytes: Vec::new(),
+        odd: false,
     };
-    assert_eq!(rc.out.len(), HEADER);
-    let mut probs = [PROB_START; PROBS];
-    for (i, &level) in levels.iter().enumerate() {
-        let above = if i >= width { levels[i - width] } else { 0 };
-        let left = if i % width != 0 { levels[i - 1] } else { 0 };
-        let tree = context(above, left);
-        let mut node = 1;
-        for shift in (0..4).rev() {
-            let bit = (level >> shift) & 1;
-            rc.bit(&mut probs[tree + node], bit);
-            node = node * 2 + usize::from(bit);
+    let mut i = 0;
+    while i < levels.len() {
+        let v = levels[i];
+        let above = match i.checked_sub(width) {
+            Some(_) if width > 0 => (i..levels.len())
+                .take_while(|&j| levels[j] == levels[j - width])
+                .count(),
+            _ => 0,
+        };
+        let same = if v == 0 || v == FULL {
+            levels[i..].iter().take_while(|&&l| l == v).count()
+        } else {
+            0
+        };
+        if above >= 2 && above >= same {
+            out.push_run(COPY_ABOVE, above);
+            i += above;
+        } else if same > 0 {
+            out.push_run(v, same);
+            i += same;
+        } else {
+            out.push(v);
+            i += 1;
         }
     }
-    for _ in 0..5 {
-        rc.shift_low();
-    }
-    rc.out
+    let mut packed = fnv1a(&out.bytes).to_le_bytes().to_vec();
+    assert_eq!(packed.len(), HEADER);
+    packed.extend_from_slice(&out.bytes);
+    packed
 }

@@ -43,31 +43,30 @@
 //!
 //! # The compressed atlas format
 //!
-//! An atlas is coded as its levels (0..=14), row by row, with an adaptive binary
-//! range coder, the one of LZMA (Igor Pavlov's LZMA SDK, `LzmaDec.c`), where each
-//! pixel is predicted from its neighbours above and to the left:
+//! A packed atlas is 8 bytes of checksum, the FNV-1a (64-bit) of the rest,
+//! little-endian, then the atlas's levels (0..=14), row by row (`width * height` of
+//! them), as a stream of 4-bit nibbles, the high nibble of each byte first:
 //!
-//! * bytes 0..8: the FNV-1a (64-bit) of the A8 atlas, little-endian, checked after
-//!   decoding;
-//! * then the range-coded bytes. The decoder starts with `range = 0xFFFF_FFFF` and
-//!   `code` = bytes 1..5 of the stream, big-endian; byte 0 is always 0.
-//! * Each pixel's level is 4 bits, most significant first. Bit `k` is coded with the
-//!   probability `p = probs[15 * above + left][node]` (`above` and `left` the levels
-//!   of those neighbours, 0 outside the atlas; `node` 1 for the first bit, then
-//!   `2 * node + bit`). All probabilities start at 1024 (one half, of 2048).
-//! * Decoding a bit: `bound = (range >> 11) * p`; if `code < bound` the bit is 0,
-//!   `range = bound`, `p += (2048 - p) >> 4`; else it is 1, `code -= bound`,
-//!   `range -= bound`, `p -= p >> 4`. Then while `range < 2^24`: `range <<= 8`,
-//!   `code = code << 8 | next byte`.
-//! * The A8 value of a level is `(level * 255 + 7) / 14`.
+//! * a nibble `1..=13` is one pixel of that level;
+//! * a nibble `0` or `14` starts a run of pixels of that level (empty or full), and a
+//!   nibble `15` a run of pixels each equal to the pixel one row above it (`width`
+//!   pixels back; a run longer than a row repeats the rows it has just made). The
+//!   run is `L + 1` pixels long, where `L` follows in 1 to 8 nibbles, 3 bits each,
+//!   least significant first, bit 3 set on every nibble but the last (so runs of
+//!   1..=8 cost 2 nibbles, up to 64 cost 3).
 //!
-//! The stream is well formed when every level is at most 14, `code < range` before
-//! every bit, the last pixel consumes the last byte exactly and the A8 atlas has the
-//! hash of the header. Anything else is [`FontError::Corrupt`]: decoding
-//! ([`Font::unpack_atlas`], [`unpack`]) is bounded by the pixel count, reads and
-//! writes nothing out of bounds and never panics; its working memory is 7,200 bytes
-//! of probabilities, reserved fallibly. The encoder (`src/encode.rs`, run by the
-//! build script) mirrors it. Sizes per atlas are in the crate's `README.md`.
+//! The stream ends exactly when the last pixel is produced; if that leaves the last
+//! byte half used, its low nibble is 0. The encoder (`src/encode.rs`, run by the build
+//! script) is greedy: at each pixel, the longer of a copy of the row above and a run
+//! of 0 or 14 (the copy on a tie, when at least 2 long), else a literal.
+//!
+//! Decoding ([`Font::unpack_atlas`], [`unpack`]) checks the checksum first, then
+//! everything else: a run past the last pixel, a copy in the first row, a length of
+//! more than 8 nibbles, a stream that ends early or has anything after the end is
+//! [`FontError::Corrupt`], never a panic or a read or write out of bounds; the work is
+//! bounded by the pixel count and the stream's length, and needs no memory besides
+//! the output. Figures (sizes, unpacking cost under the interpreter, the formats
+//! weighed against this one) are in the crate's `README.md`.
 
 #![no_std]
 #![deny(unsafe_code)]
@@ -131,8 +130,8 @@ static EMPTY: Glyph = Glyph {
 pub enum FontError {
     /// The atlas's bytes could not be allocated.
     OutOfMemory,
-    /// The compressed atlas is damaged: it does not decode to exactly `width * height`
-    /// pixels with the checksum it carries.
+    /// The compressed atlas is damaged: its checksum does not match, or it does not
+    /// decode to exactly `width * height` pixels.
     Corrupt,
 }
 
@@ -205,8 +204,8 @@ pub fn characters() -> &'static [char] {
 /// # Errors
 /// [`FontError::Corrupt`] when `packed` is not a well-formed atlas of exactly
 /// `out.len()` pixels (the contents of `out` are then unspecified; nothing is read or
-/// written out of bounds, and nothing panics, whatever the input);
-/// [`FontError::OutOfMemory`] when the decoder's probabilities cannot be allocated.
+/// written out of bounds, and nothing panics, whatever the input). Never
+/// [`FontError::OutOfMemory`]: the decoder allocates nothing.
 pub fn unpack(packed: &[u8], width: u32, out: &mut [u8]) -> Result<(), FontError> {
     atlas::unpack(packed, width as usize, out)
 }

@@ -93,12 +93,12 @@ fn unpack_reuses_the_callers_vector() {
 #[test]
 fn public_decoder_reports_corrupt_input() {
     let mut out = [0u8; 3];
-    // Too short for the header and the coder's first bytes.
-    assert_eq!(unpack(&[0; 12], 4, &mut out), Err(FontError::Corrupt));
-    // Long enough, but the coder's first byte is not 0.
-    assert_eq!(unpack(&[1; 32], 4, &mut out), Err(FontError::Corrupt));
-    // Zeros decode to empty pixels long before the bytes end (and the checksum of
-    // the header is not theirs).
+    // Shorter than the checksum.
+    assert_eq!(unpack(&[0; 7], 4, &mut out), Err(FontError::Corrupt));
+    // A stream whose checksum is not the one in front of it.
     assert_eq!(unpack(&[0; 32], 4, &mut out), Err(FontError::Corrupt));
-    assert_eq!(unpack(&[0; 32], 0, &mut out), Err(FontError::Corrupt));
+    // The checksum of the empty stream, and no pixels in it.
+    let empty = 0xcbf2_9ce4_8422_2325u64.to_le_bytes();
+    assert_eq!(unpack(&empty, 4, &mut out), Err(FontError::Corrupt));
+    assert_eq!(unpack(&empty, 4, &mut []), Ok(()));
 }
