@@ -60,6 +60,19 @@ fn main() {
         }
         build.define("WASP_LINUX_HAVE_DRM", None);
     }
+    // ALSA output when alsa-lib is installed (libasound2-dev); compiled out
+    // otherwise.
+    let alsa = pkg_config(&["--cflags"], &["alsa"]).zip(pkg_config(&["--libs"], &["alsa"]));
+    if let Some((cflags, _)) = &alsa {
+        for flag in cflags {
+            build.flag(flag);
+        }
+        build.define("WASP_LINUX_HAVE_ALSA", None);
+    }
+    println!(
+        "cargo:rustc-env=WASP_SHIM_LINUX_ALSA={}",
+        u8::from(alsa.is_some())
+    );
     for source in SOURCES {
         let path = manifest.join("c").join(format!("{source}.c"));
         println!("cargo:rerun-if-changed={}", path.display());
@@ -69,7 +82,10 @@ fn main() {
     println!("cargo:rerun-if-changed=c/fetch.h");
     println!("cargo:rerun-if-changed=include/wasp_linux.h");
     build.compile("wasp_shim_linux");
-    let libs = av(&["--libs"]);
+    let mut libs = av(&["--libs"]);
+    if let Some((_, alsa_libs)) = alsa {
+        libs.extend(alsa_libs);
+    }
     // What a C program linking the archive adds (lib.rs: `link_args`).
     println!(
         "cargo:rustc-env=WASP_SHIM_LINUX_LIBS={} -lpthread -lm",

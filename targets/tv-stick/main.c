@@ -10,6 +10,7 @@
  *     --drm PATH           DRM/KMS device (/dev/dri/card0); falls back to --fbdev
  *     --fbdev PATH         framebuffer device, or a file for RGB888 pictures
  *     --evdev PATH         input device (the remote), or a file of input_events
+ *     --alsa NAME          play the audio on an ALSA PCM (default, hw:0,0, null)
  *     --wav PATH           write the played audio to a WAV file
  *     --kv PATH            key-value store file (resume points, settings)
  *     --frame-log PATH     one ffmpeg framemd5 line per picture shown
@@ -49,16 +50,16 @@
 typedef struct options {
   char module[1024];
   char url[2048];
-  char paths[8][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log drm */
+  char paths[9][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log drm alsa */
   uint32_t width, height, timebase, virtual_clock;
   double max_seconds;
   char module_config[MAX_CONFIG];
   size_t module_config_len;
 } options;
 
-static const char *const kPathNames[8] = {"fbdev",     "evdev",     "wav",
+static const char *const kPathNames[9] = {"fbdev",     "evdev",     "wav",
                                           "kv",        "frame-log", "audio-log",
-                                          "screen-log", "drm"};
+                                          "screen-log", "drm",      "alsa"};
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -69,7 +70,7 @@ static void on_signal(int sig) {
 
 static int usage(const char *why) {
   fprintf(stderr, "tv-stick: %s\nusage: tv-stick [--config FILE] [--module PATH] "
-                  "[--drm PATH] [--fbdev PATH] [--evdev PATH] [--wav PATH] [--kv PATH] "
+                  "[--drm PATH] [--fbdev PATH] [--evdev PATH] [--alsa NAME] [--wav PATH] [--kv PATH] "
                   "[--frame-log PATH] [--audio-log PATH] [--screen-log PATH] "
                   "[--size WxH] [--timebase N] [--virtual-clock] [--max-seconds S] "
                   "[--set KEY=VALUE]... [URL]\n",
@@ -95,7 +96,7 @@ static int add_config_line(options *o, const char *line) {
 
 /* Applies one option by name (without dashes); 0 when unknown or invalid. */
 static int apply(options *o, const char *name, const char *value) {
-  for (int i = 0; i < 8; i++) {
+  for (int i = 0; i < 9; i++) {
     if (strcmp(name, kPathNames[i]) == 0) return copy(o->paths[i], sizeof o->paths[i], value);
   }
   if (strcmp(name, "module") == 0) return copy(o->module, sizeof o->module, value);
@@ -339,6 +340,7 @@ int main(int argc, char **argv) {
   dc.audio_log_path = o.paths[5][0] ? o.paths[5] : NULL;
   dc.screen_log_path = o.paths[6][0] ? o.paths[6] : NULL;
   dc.drm_path = o.paths[7][0] ? o.paths[7] : NULL;
+  dc.alsa_device = o.paths[8][0] ? o.paths[8] : NULL;
   dc.width = o.width;
   dc.height = o.height;
   dc.frame_timebase = o.timebase;
@@ -371,10 +373,13 @@ int main(int argc, char **argv) {
   code = run_on_big_stack(dev, rt, &o, module, module_len);
   free(module);
   {
-    uint64_t pictures = 0, audio = 0;
-    wasp_linux_counts(dev, &pictures, &audio);
+    uint64_t pictures = 0, audio = 0, alsa = 0;
+    wasp_linux_counts(dev, &pictures, &audio, &alsa);
     fprintf(stderr, "tv-stick: %llu pictures shown, %llu audio frames decoded\n",
             (unsigned long long)pictures, (unsigned long long)audio);
+    if (alsa > 0) {
+      fprintf(stderr, "tv-stick: %llu sample frames played on ALSA\n", (unsigned long long)alsa);
+    }
   }
   wasp_runtime_destroy(rt);
   wasp_linux_free(dev);

@@ -117,7 +117,7 @@ static char *copy_path(const char *s) {
 
 wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   wasp_linux *d;
-  const char **fields[8];
+  const char **fields[9];
   if (config == NULL || out == NULL || config->width > 8192 ||
       config->height > 8192) {
     return WASP_ERR_INVALID_ARGUMENT;
@@ -136,7 +136,8 @@ wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   fields[5] = &d->config.audio_log_path;
   fields[6] = &d->config.screen_log_path;
   fields[7] = &d->config.drm_path;
-  for (int i = 0; i < 8; i++) {
+  fields[8] = &d->config.alsa_device;
+  for (int i = 0; i < 9; i++) {
     d->paths[i] = copy_path(*fields[i]);
     if (*fields[i] != NULL && d->paths[i] == NULL) {
       wasp_linux_free(d);
@@ -185,11 +186,11 @@ void wasp_linux_free(wasp_linux *d) {
   fetch_free_all(d);
   media_free(d);
   wasp_linux_flush(d);
-  if (d->audio.wav) fclose(d->audio.wav);
+  audio_close(d);
   display_free(d);
   input_free(d);
   kv_close(d->kv);
-  for (int i = 0; i < 8; i++) free(d->paths[i]);
+  for (int i = 0; i < 9; i++) free(d->paths[i]);
   free(d);
 }
 
@@ -267,7 +268,8 @@ int64_t wasp_linux_wait(wasp_linux *d, int64_t until_us, int64_t max_step_us) {
 uint32_t wasp_linux_state(wasp_linux *d) { return d->state; }
 
 void wasp_linux_counts(wasp_linux *d, uint64_t *out_pictures,
-                       uint64_t *out_audio_frames) {
+                       uint64_t *out_audio_frames, uint64_t *out_alsa_frames) {
   if (out_pictures) *out_pictures = d->pictures;
   if (out_audio_frames) *out_audio_frames = d->audio_frames;
+  if (out_alsa_frames) *out_alsa_frames = d->audio.pcm_frames;
 }

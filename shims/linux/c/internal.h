@@ -41,9 +41,12 @@ typedef struct media_clock {
   int position_set;        /* media_set_position was called */
 } media_clock;
 
-/* The played-audio sink: a WAV file. */
+/* The played-audio sinks: a WAV file and an ALSA PCM. */
 typedef struct audio_sink {
   FILE *wav;
+  void *pcm;               /* snd_pcm_t * when ALSA is open */
+  uint64_t pcm_frames;     /* frames written to ALSA */
+  uint64_t pcm_dropped;    /* frames ALSA had no room for */
   uint32_t channels;
   uint32_t sample_rate;    /* of the first audio written */
   uint64_t data_bytes;
@@ -57,7 +60,7 @@ typedef struct log_file {
 
 struct wasp_linux {
   wasp_linux_config config;
-  char *paths[8];          /* owned copies of the config's strings */
+  char *paths[9];          /* owned copies of the config's strings */
   int64_t virtual_now;     /* virtual clock, us */
   int64_t settled_at;      /* device time the media was last brought to */
   uint64_t random_state;
@@ -169,6 +172,7 @@ int audio_init(wasp_linux *d);
 void audio_play(wasp_linux *d, uint32_t sample_rate, const int16_t *samples,
                 size_t count);
 void audio_finish(wasp_linux *d);
+void audio_close(wasp_linux *d);
 void audio_info(void *user, wasp_audio_output_info *out);
 
 /* fetch.c */

@@ -11,7 +11,7 @@
  *    the graphics plane is drawn by libwasp's reference rasteriser (wasp_raster.h);
  *  - input: evdev (`struct input_event` records from a device or a file), keys
  *    mapped to the remote's;
- *  - audio: a WAV file sink (headless);
+ *  - audio: ALSA (when built with alsa-lib) and a WAV file sink (headless);
  *  - fetch: local files (`file://` URLs and plain paths) and HTTP/1.1 over sockets
  *    (GET, Range, Content-Length or chunked bodies, up to 5 redirects, timeouts), one
  *    worker thread per HTTP fetch so no callback blocks;
@@ -82,6 +82,9 @@ typedef struct wasp_linux_config {
   /** DRM/KMS device (`/dev/dri/card0`); when it cannot be set up, the display
    * falls back to `fbdev_path` (an error when that is NULL too). */
   const char *drm_path;
+  /** ALSA PCM name (`default`, `hw:0,0`, `null`); NULL: no sound card. Needs
+   * a build with alsa-lib (otherwise wasp_linux_new fails with WASP_ERR_IO). */
+  const char *alsa_device;
 } wasp_linux_config;
 
 /* ---------------------------------------------------------------- Functions */
@@ -124,9 +127,12 @@ int wasp_linux_has_events(wasp_linux *device);
  */
 uint32_t wasp_linux_state(wasp_linux *device);
 
-/** Pictures shown and audio frames decoded so far. */
+/**
+ * Pictures shown, audio frames decoded, and sample frames played on ALSA so far.
+ * Any output may be NULL.
+ */
 void wasp_linux_counts(wasp_linux *device, uint64_t *out_pictures,
-                       uint64_t *out_audio_frames);
+                       uint64_t *out_audio_frames, uint64_t *out_alsa_frames);
 
 /** Flushes the logs and the WAV file (called by `wasp_linux_free` too). */
 void wasp_linux_flush(wasp_linux *device);

@@ -28,6 +28,7 @@ struct RawConfig {
     decoder_queue_bytes: u32,
     log_level: u32,
     drm_path: *const c_char,
+    alsa_device: *const c_char,
 }
 
 extern "C" {
@@ -94,6 +95,7 @@ impl Device {
             decoder_queue_bytes: 0,
             log_level: 0,
             drm_path: ptr(&drm),
+            alsa_device: core::ptr::null(),
         };
         let mut raw = core::ptr::null_mut();
         // SAFETY: `config` and the strings it points to live through the call (the

@@ -20,6 +20,11 @@ pub fn include_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("include")
 }
 
+/// Whether the port was built with ALSA output (alsa-lib found by pkg-config).
+pub fn has_alsa() -> bool {
+    env!("WASP_SHIM_LINUX_ALSA") == "1"
+}
+
 /// The linker arguments the archive needs after it (libavcodec, libavutil,
 /// pthread, libm).
 pub fn link_args() -> Vec<String> {

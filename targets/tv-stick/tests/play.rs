@@ -179,6 +179,37 @@ fn the_screen_shows_every_picture_on_the_framebuffer_file() {
 }
 
 #[test]
+fn audio_plays_on_an_alsa_device() {
+    // alsa-lib's `null` PCM: a real ALSA device that needs no sound card.
+    let out = tv_stick(&[
+        "--virtual-clock",
+        "--size",
+        "32x18",
+        "--alsa",
+        "null",
+        "--set",
+        "max_bitrate=110000",
+        &format!("{SAMPLES}/hls-ts/master.m3u8"),
+    ]);
+    let text = stderr(&out);
+    if !wasp_shim_linux::has_alsa() {
+        // Built without alsa-lib: asking for ALSA is a configuration error.
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains("built without alsa-lib"), "{text}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // 20 s at 48 kHz (the sound plays to the end of its last AAC frame).
+    let played: u64 = text
+        .lines()
+        .find_map(|l| l.strip_suffix(" sample frames played on ALSA"))
+        .and_then(|l| l.strip_prefix("tv-stick: "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no ALSA count: {text}"));
+    assert!((955_000..=965_000).contains(&played), "{played}");
+}
+
+#[test]
 fn usage_errors_exit_with_status_2() {
     let dir = work_dir("usage");
     let bad = dir.join("bad.conf");

@@ -450,6 +450,9 @@ static void hostile(void) {
   c.evdev_path = "/nonexistent/event0";
   CHECK_STATUS(wasp_linux_new(&c, &d), WASP_ERR_IO);
   c.evdev_path = NULL;
+  c.alsa_device = "no-such-pcm"; /* unknown to ALSA, or no ALSA in this build */
+  CHECK_STATUS(wasp_linux_new(&c, &d), WASP_ERR_IO);
+  c.alsa_device = NULL;
   c.kv_path = "/nonexistent-dir/kv";
   c.virtual_clock = 1;
   /* A store whose directory is missing opens empty; writing it fails. */
