@@ -5,6 +5,8 @@
 //! (`fixtures/make-goldens.sh`) line for line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -136,6 +138,125 @@ fn hls_ts_plays_ffmpegs_pictures_and_audio() {
         "hls-ts_v0.framemd5",
         "hls-ts_v0.audio.framemd5",
     );
+}
+
+/// Serves one request for a file under samples/: `/moved/REST` redirects to
+/// `/REST`; playlists and manifests go out chunked, segments with a length;
+/// `Range: bytes=A-B` gets 206.
+fn serve_sample(stream: TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut range = None;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+            break;
+        }
+        if let Some(r) = header.to_ascii_lowercase().strip_prefix("range: bytes=") {
+            let (a, b) = r.trim().split_once('-').unwrap();
+            range = Some((a.parse::<usize>().unwrap(), b.parse::<usize>().ok()));
+        }
+    }
+    let mut out = stream;
+    if let Some(rest) = path.strip_prefix("/moved/") {
+        let moved = format!("HTTP/1.1 302 Found\r\nLocation: /{rest}\r\nContent-Length: 0\r\n\r\n");
+        let _ = out.write_all(moved.as_bytes());
+        return;
+    }
+    let Ok(body) = std::fs::read(format!("{SAMPLES}{path}")) else {
+        let _ = out.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        return;
+    };
+    let response = match range {
+        Some((a, b)) => {
+            let end = b.map_or(body.len(), |b| (b + 1).min(body.len()));
+            let head = format!(
+                "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\n\r\n",
+                end - a
+            );
+            [head.as_bytes(), &body[a..end]].concat()
+        }
+        None if path.ends_with(".m3u8") || path.ends_with(".mpd") => {
+            let mut r = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+            for chunk in body.chunks(100) {
+                r.extend(format!("{:x}\r\n", chunk.len()).as_bytes());
+                r.extend(chunk);
+                r.extend(b"\r\n");
+            }
+            r.extend(b"0\r\n\r\n");
+            r
+        }
+        None => {
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+            [head.as_bytes(), &body].concat()
+        }
+    };
+    let _ = out.write_all(&response);
+}
+
+#[test]
+fn hls_ts_over_http_plays_ffmpegs_pictures() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || serve_sample(stream));
+        }
+    });
+    let dir = work_dir("http");
+    let frames = dir.join("frames.framemd5");
+    // Through a redirect: relative playlist URLs resolve against the final URL.
+    let out = tv_stick(&[
+        "--virtual-clock",
+        "--size",
+        "32x18",
+        "--max-seconds",
+        "60",
+        "--frame-log",
+        frames.to_str().unwrap(),
+        "--set",
+        "max_bitrate=110000",
+        &format!("http://127.0.0.1:{port}/moved/hls-ts/master.m3u8"),
+    ]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_same(
+        "frame log",
+        &std::fs::read_to_string(&frames).unwrap(),
+        &golden(&format!("{SAMPLES}/goldens/hls-ts_v0.framemd5")),
+    );
+}
+
+#[test]
+fn the_monotonic_clock_plays_in_real_time() {
+    let dir = work_dir("real-time");
+    let frames = dir.join("frames.framemd5");
+    // 1.5 s of wall time: no end (exit 1), and pictures at the stream's pace.
+    let out = tv_stick(&[
+        "--size",
+        "32x18",
+        "--max-seconds",
+        "1.5",
+        "--frame-log",
+        frames.to_str().unwrap(),
+        "--set",
+        "max_bitrate=110000",
+        &format!("{SAMPLES}/hls-ts/master.m3u8"),
+    ]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("no end after 1.500 s"), "{text}");
+    let shown = std::fs::read_to_string(&frames)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .count();
+    // 25 frames/s: at most 38 in 1.5 s; a loaded machine starts later.
+    assert!((5..=40).contains(&shown), "{shown} pictures in 1.5 s");
 }
 
 #[test]
