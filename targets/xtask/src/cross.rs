@@ -96,8 +96,9 @@ impl Program {
 /// The programs: every C program `core/capi/tests/c_programs.rs` compiles for x86_64,
 /// those named here with the lines it asserts, any other `.c` file of its folder with
 /// exit 0 and the comparison with x86_64 as its checks (so a new test program runs on
-/// the cross targets without a change here). More programs (the Linux port, the
-/// TV-stick firmware) are more entries.
+/// the cross targets without a change here); then the programs of
+/// `hardware-tests/qemu`. More programs (the Linux port, the TV-stick firmware) are
+/// more entries.
 fn programs() -> Result<Vec<Program>, String> {
     let mut programs = vec![
         Program::capi_test(
@@ -120,6 +121,19 @@ fn programs() -> Result<Vec<Program>, String> {
         .collect();
     others.sort();
     programs.extend(others.iter().map(|name| Program::capi_test(name, &[])));
+    // Endless guest loops sliced by fuel: the interpreter's dispatch must not grow the
+    // native stack on any target (hardware-tests/qemu/README.md).
+    programs.push(Program {
+        name: "busy_guest".into(),
+        sources: vec!["hardware-tests/qemu/busy_guest.c".into()],
+        includes: &["core/capi/include", CAPI_TESTS],
+        args: &[],
+        expect: &[
+            "busy: endless init stopped by its fuel: wasp_init: module did not return after 2000000",
+            "busy: endless tick faulted after 50 ticks",
+            "busy: failures 0",
+        ],
+    });
     Ok(programs)
 }
 
@@ -592,6 +606,7 @@ mod tests {
             .unwrap()
             .into_iter()
             .flat_map(|p| p.sources)
+            .filter(|s| s.starts_with(CAPI_TESTS))
             .collect();
         sources.sort();
         let mut files: Vec<String> = std::fs::read_dir(root().join(CAPI_TESTS))
