@@ -6,8 +6,8 @@ use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
-const SOURCES: [&str; 10] = [
-    "device", "media", "md5", "display", "drm", "input", "audio", "fetch", "http", "kv",
+const SOURCES: [&str; 11] = [
+    "device", "media", "v4l2", "md5", "display", "drm", "input", "audio", "fetch", "http", "kv",
 ];
 
 /// `pkg-config ARGS PACKAGES`, split into words; `None` when it fails.
@@ -80,6 +80,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=c/internal.h");
     println!("cargo:rerun-if-changed=c/fetch.h");
+    println!("cargo:rerun-if-changed=c/v4l2.h");
     println!("cargo:rerun-if-changed=include/wasp_linux.h");
     build.compile("wasp_shim_linux");
     let mut libs = av(&["--libs"]);

@@ -9,6 +9,7 @@
  *     --module PATH        the player module (default /usr/share/wasp/wasp-tv.wasm)
  *     --drm PATH           DRM/KMS device (/dev/dri/card0); falls back to --fbdev
  *     --fbdev PATH         framebuffer device, or a file for RGB888 pictures
+ *     --v4l2 PATH          V4L2 M2M video decoder (/dev/video10); software otherwise
  *     --evdev PATH         input device (the remote), or a file of input_events
  *     --alsa NAME          play the audio on an ALSA PCM (default, hw:0,0, null)
  *     --wav PATH           write the played audio to a WAV file
@@ -50,16 +51,16 @@
 typedef struct options {
   char module[1024];
   char url[2048];
-  char paths[9][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log drm alsa */
+  char paths[10][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log drm alsa v4l2 */
   uint32_t width, height, timebase, virtual_clock;
   double max_seconds;
   char module_config[MAX_CONFIG];
   size_t module_config_len;
 } options;
 
-static const char *const kPathNames[9] = {"fbdev",     "evdev",     "wav",
-                                          "kv",        "frame-log", "audio-log",
-                                          "screen-log", "drm",      "alsa"};
+static const char *const kPathNames[10] = {"fbdev",      "evdev", "wav",  "kv",
+                                           "frame-log",  "audio-log", "screen-log",
+                                           "drm",        "alsa",  "v4l2"};
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -70,7 +71,7 @@ static void on_signal(int sig) {
 
 static int usage(const char *why) {
   fprintf(stderr, "tv-stick: %s\nusage: tv-stick [--config FILE] [--module PATH] "
-                  "[--drm PATH] [--fbdev PATH] [--evdev PATH] [--alsa NAME] [--wav PATH] [--kv PATH] "
+                  "[--drm PATH] [--fbdev PATH] [--v4l2 PATH] [--evdev PATH] [--alsa NAME] [--wav PATH] [--kv PATH] "
                   "[--frame-log PATH] [--audio-log PATH] [--screen-log PATH] "
                   "[--size WxH] [--timebase N] [--virtual-clock] [--max-seconds S] "
                   "[--set KEY=VALUE]... [URL]\n",
@@ -96,7 +97,7 @@ static int add_config_line(options *o, const char *line) {
 
 /* Applies one option by name (without dashes); 0 when unknown or invalid. */
 static int apply(options *o, const char *name, const char *value) {
-  for (int i = 0; i < 9; i++) {
+  for (int i = 0; i < 10; i++) {
     if (strcmp(name, kPathNames[i]) == 0) return copy(o->paths[i], sizeof o->paths[i], value);
   }
   if (strcmp(name, "module") == 0) return copy(o->module, sizeof o->module, value);
@@ -341,6 +342,7 @@ int main(int argc, char **argv) {
   dc.screen_log_path = o.paths[6][0] ? o.paths[6] : NULL;
   dc.drm_path = o.paths[7][0] ? o.paths[7] : NULL;
   dc.alsa_device = o.paths[8][0] ? o.paths[8] : NULL;
+  dc.v4l2_path = o.paths[9][0] ? o.paths[9] : NULL;
   dc.width = o.width;
   dc.height = o.height;
   dc.frame_timebase = o.timebase;

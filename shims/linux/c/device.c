@@ -117,7 +117,7 @@ static char *copy_path(const char *s) {
 
 wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   wasp_linux *d;
-  const char **fields[9];
+  const char **fields[10];
   if (config == NULL || out == NULL || config->width > 8192 ||
       config->height > 8192) {
     return WASP_ERR_INVALID_ARGUMENT;
@@ -137,7 +137,8 @@ wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   fields[6] = &d->config.screen_log_path;
   fields[7] = &d->config.drm_path;
   fields[8] = &d->config.alsa_device;
-  for (int i = 0; i < 9; i++) {
+  fields[9] = &d->config.v4l2_path;
+  for (int i = 0; i < 10; i++) {
     d->paths[i] = copy_path(*fields[i]);
     if (*fields[i] != NULL && d->paths[i] == NULL) {
       wasp_linux_free(d);
@@ -190,7 +191,7 @@ void wasp_linux_free(wasp_linux *d) {
   display_free(d);
   input_free(d);
   kv_close(d->kv);
-  for (int i = 0; i < 9; i++) free(d->paths[i]);
+  for (int i = 0; i < 10; i++) free(d->paths[i]);
   free(d);
 }
 

@@ -23,6 +23,7 @@
 #define ABI_SAMPLE_DECODE_ONLY (1u << 2)
 #define ABI_SAMPLE_END_OF_STREAM (1u << 3)
 #define ABI_PIXEL_RGBA8888_PREMUL 1u
+#define ABI_BITSTREAM_ANNEX_B 1u
 
 #define MAX_EVENTS 256
 #define MAX_FETCHES 32
@@ -60,7 +61,7 @@ typedef struct log_file {
 
 struct wasp_linux {
   wasp_linux_config config;
-  char *paths[9];          /* owned copies of the config's strings */
+  char *paths[10];         /* owned copies of the config's strings */
   int64_t virtual_now;     /* virtual clock, us */
   int64_t settled_at;      /* device time the media was last brought to */
   uint64_t random_state;

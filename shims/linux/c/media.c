@@ -26,6 +26,7 @@
 #include <libavutil/imgutils.h>
 
 #include "internal.h"
+#include "v4l2.h"
 
 #define QUEUE_MAX 512
 #define POOL_VIDEO 16
@@ -60,8 +61,9 @@ typedef struct decoder {
   size_t q_head, q_count, queued_bytes;
   wasp_sample_info pending[PENDING_MAX];
   size_t pending_count;
-  output *pool;      /* sorted by pts */
-  size_t pool_count, pool_cap;
+  output *pool;      /* sorted by pts; `pool_size` entries allocated */
+  size_t pool_count, pool_size;
+  size_t pool_cap;   /* decoding waits while the pool holds this many */
   output playing;
   int has_playing;
   int64_t anchor_us;
@@ -72,6 +74,8 @@ typedef struct decoder {
   int64_t last_pts_us;
   output current;    /* the picture on screen (video) */
   int has_current;
+  v4l2_dec *hw;      /* a V4L2 decoder instead of libavcodec (video) */
+  int hw_draining;
 } decoder;
 
 static int64_t end_of(const wasp_sample_info *i) {
@@ -255,17 +259,32 @@ static int take_pending(decoder *dec, int64_t pts, int has_pts, wasp_sample_info
   return 1;
 }
 
-static void pool_insert(decoder *dec, output *o) {
+/* Pools an output in pts order; 0 when memory ran out (the output is freed).
+ * A drain can give out more than `pool_cap` frames at once: the pool grows. */
+static int pool_insert(decoder *dec, output *o) {
   size_t at = dec->pool_count;
+  if (dec->pool_count == dec->pool_size) {
+    size_t size = dec->pool_size * 2;
+    output *grown = (output *)realloc(dec->pool, size * sizeof *grown);
+    if (grown == NULL) {
+      output_free(o);
+      return 0;
+    }
+    dec->pool = grown;
+    dec->pool_size = size;
+  }
   while (at > 0 && dec->pool[at - 1].info.pts_us > o->info.pts_us) at--;
   memmove(&dec->pool[at + 1], &dec->pool[at], (dec->pool_count - at) * sizeof *o);
   dec->pool[at] = *o;
   dec->pool_count++;
+  return 1;
 }
 
 static int64_t audio_end(const output *o) {
   return o->info.pts_us + (o->rate ? (int64_t)o->frames * 1000000 / o->rate : 0);
 }
+
+static void accept(decoder *dec, output *o);
 
 static void finish_frame(wasp_linux *d, decoder *dec, const AVFrame *f) {
   output o;
@@ -322,15 +341,23 @@ static void finish_frame(wasp_linux *d, decoder *dec, const AVFrame *f) {
     o.frames = frames;
     o.rate = (uint32_t)f->sample_rate;
   }
-  if ((o.info.flags & ABI_SAMPLE_DECODE_ONLY) ||
-      (dec->kind == ABI_KIND_VIDEO ? o.info.pts_us < dec->anchor_us
-                                   : audio_end(&o) <= dec->anchor_us)) {
-    output_free(&o);
+  accept(dec, &o);
+}
+
+/* Pools a decoded output, or drops it: decode-only units and pre-roll. */
+static void accept(decoder *dec, output *o) {
+  if ((o->info.flags & ABI_SAMPLE_DECODE_ONLY) ||
+      (dec->kind == ABI_KIND_VIDEO ? o->info.pts_us < dec->anchor_us
+                                   : audio_end(o) <= dec->anchor_us)) {
+    output_free(o);
     dec->dropped++;
     return;
   }
-  dec->decoded++;
-  pool_insert(dec, &o);
+  if (pool_insert(dec, o)) {
+    dec->decoded++;
+  } else {
+    dec->dropped++;
+  }
 }
 
 static void collect(wasp_linux *d, decoder *dec) {
@@ -346,39 +373,107 @@ static void collect(wasp_linux *d, decoder *dec) {
   }
 }
 
-/* Sends the queue's first unit to libavcodec. */
-static void decode_one(wasp_linux *d, decoder *dec) {
-  unit u = dec->queue[dec->q_head];
-  dec->q_head = (dec->q_head + 1) % QUEUE_MAX;
-  dec->q_count--;
-  dec->queued_bytes -= u.len;
-  if (u.info.flags & ABI_SAMPLE_END_OF_STREAM) {
+/* Remembers a unit sent to the decoder until its frame comes out. */
+static void remember(decoder *dec, const wasp_sample_info *info) {
+  if (dec->pending_count == PENDING_MAX) {
+    /* A decoder holding this many units without output never gives them. */
+    memmove(&dec->pending[0], &dec->pending[1], (PENDING_MAX - 1) * sizeof dec->pending[0]);
+    dec->pending_count--;
+    dec->dropped++;
+  }
+  dec->pending[dec->pending_count++] = *info;
+}
+
+/* Pictures from the V4L2 decoder; the drain ends at its last buffer. */
+static void collect_hw(decoder *dec) {
+  /* Pictures stay in the driver's buffers while the pool is full. */
+  for (int i = 0; i < 64 && dec->pool_count < dec->pool_cap; i++) {
+    v4l2_picture pic;
+    output o;
+    int r = v4l2_receive(dec->hw, &pic);
+    if (r == 0) break;
+    if (r < 0) {
+      dec->corrupt++;
+      break;
+    }
+    if (r == 1 || r == 3) {
+      memset(&o, 0, sizeof o);
+      if (!take_pending(dec, pic.pts_us, 1, &o.info)) {
+        o.info.pts_us = o.info.dts_us = pic.pts_us;
+      }
+      o.packed = pic.packed;
+      o.packed_len = pic.packed_len;
+      o.width = pic.width;
+      o.height = pic.height;
+      if (pic.corrupt) dec->corrupt++;
+      accept(dec, &o);
+    }
+    if (r >= 2 && dec->hw_draining) {
+      dec->dropped += (uint32_t)dec->pending_count;
+      dec->pending_count = 0;
+      dec->eos = 1;
+      dec->hw_draining = 0;
+      break;
+    }
+  }
+}
+
+/* Sends the queue's first unit to the V4L2 decoder; 0 when it has no room. */
+static int send_hw(decoder *dec, const unit *u) {
+  int r;
+  if (u->info.flags & ABI_SAMPLE_END_OF_STREAM) {
+    v4l2_send_end(dec->hw);
+    dec->hw_draining = 1;
+    return 1;
+  }
+  r = v4l2_send(dec->hw, u->data, u->len, u->info.pts_us);
+  if (r == 1) return 0;
+  if (r < 0) {
+    dec->corrupt++;
+  } else {
+    remember(dec, &u->info);
+  }
+  return 1;
+}
+
+/* Sends a unit to libavcodec and collects what comes out. */
+static void send_av(wasp_linux *d, decoder *dec, const unit *u) {
+  if (u->info.flags & ABI_SAMPLE_END_OF_STREAM) {
     avcodec_send_packet(dec->ctx, NULL);
     collect(d, dec);
     dec->dropped += (uint32_t)dec->pending_count;
     dec->pending_count = 0;
     dec->eos = 1;
-  } else if (av_new_packet(dec->pkt, (int)u.len) == 0) {
-    memcpy(dec->pkt->data, u.data, u.len);
-    dec->pkt->pts = u.info.pts_us;
-    dec->pkt->dts = u.info.dts_us;
+  } else if (av_new_packet(dec->pkt, (int)u->len) == 0) {
+    memcpy(dec->pkt->data, u->data, u->len);
+    dec->pkt->pts = u->info.pts_us;
+    dec->pkt->dts = u->info.dts_us;
     if (avcodec_send_packet(dec->ctx, dec->pkt) < 0) {
       dec->corrupt++;
-    } else if (dec->pending_count < PENDING_MAX) {
-      dec->pending[dec->pending_count++] = u.info;
     } else {
-      /* A decoder holding this many units without output never gives them. */
-      memmove(&dec->pending[0], &dec->pending[1],
-              (PENDING_MAX - 1) * sizeof dec->pending[0]);
-      dec->pending[PENDING_MAX - 1] = u.info;
-      dec->dropped++;
+      remember(dec, &u->info);
     }
     av_packet_unref(dec->pkt);
     collect(d, dec);
   } else {
     dec->corrupt++;
   }
+}
+
+/* Sends the queue's first unit to the decoder; 0 when the decoder had no room
+ * (the unit stays queued). */
+static int decode_one(wasp_linux *d, decoder *dec) {
+  unit u = dec->queue[dec->q_head];
+  if (dec->hw != NULL) {
+    if (!send_hw(dec, &u)) return 0;
+  } else {
+    send_av(d, dec, &u);
+  }
+  dec->q_head = (dec->q_head + 1) % QUEUE_MAX;
+  dec->q_count--;
+  dec->queued_bytes -= u.len;
   free(u.data);
+  return 1;
 }
 
 /* ------------------------------------------------------------ the clock */
@@ -519,10 +614,10 @@ static void push_decoder_event(wasp_linux *d, uint32_t id, uint32_t what) {
 static int settle_decoder(wasp_linux *d, decoder *dec) {
   int progress = 1, any = 0;
   while (progress) {
+    if (dec->hw != NULL) collect_hw(dec);
     progress = present(d, dec, d->clock.position_us);
     if (dec->q_count > 0 && dec->pool_count < dec->pool_cap) {
-      decode_one(d, dec);
-      progress = 1;
+      progress |= decode_one(d, dec);
     }
     any |= progress;
   }
@@ -593,6 +688,7 @@ static void decoder_clear(decoder *dec) {
 
 static void decoder_destroy(decoder *dec) {
   decoder_clear(dec);
+  v4l2_close(dec->hw);
   output_free(&dec->current);
   free(dec->pool);
   avcodec_free_context(&dec->ctx);
@@ -653,7 +749,8 @@ wasp_status media_decoder_open(void *user, const wasp_decoder_config *config,
   dec->kind = kind_of(config->codec);
   dec->config = *config;
   dec->pool_cap = dec->kind == ABI_KIND_VIDEO ? POOL_VIDEO : POOL_AUDIO;
-  dec->pool = (output *)calloc(dec->pool_cap + 1, sizeof(output));
+  dec->pool_size = dec->pool_cap;
+  dec->pool = (output *)calloc(dec->pool_size, sizeof(output));
   dec->ctx = avcodec_alloc_context3(codec);
   dec->pkt = av_packet_alloc();
   dec->frame = av_frame_alloc();
@@ -662,6 +759,15 @@ wasp_status media_decoder_open(void *user, const wasp_decoder_config *config,
   if (dec->pool == NULL || dec->ctx == NULL || dec->pkt == NULL || dec->frame == NULL) {
     decoder_destroy(dec);
     return WASP_ERR_BUDGET_EXCEEDED;
+  }
+  if (dec->kind == ABI_KIND_VIDEO && d->config.v4l2_path != NULL) {
+    char why[128] = "";
+    dec->hw = v4l2_open(d->config.v4l2_path, config->codec == ABI_CODEC_H265,
+                        config->bitstream == ABI_BITSTREAM_ANNEX_B, extra, extra_len, why,
+                        sizeof why);
+    if (dec->hw == NULL) {
+      dev_log(d, WASP_LOG_WARN, "%s: %s; decoding in software", d->config.v4l2_path, why);
+    }
   }
   dec->ctx->thread_count = 1;
   dec->ctx->pkt_timebase = (AVRational){1, 1000000};
@@ -680,7 +786,7 @@ wasp_status media_decoder_open(void *user, const wasp_decoder_config *config,
     memcpy(dec->ctx->extradata, extra, extra_len);
     dec->ctx->extradata_size = (int)extra_len;
   }
-  if (avcodec_open2(dec->ctx, codec, NULL) < 0) {
+  if (dec->hw == NULL && avcodec_open2(dec->ctx, codec, NULL) < 0) {
     decoder_destroy(dec);
     return WASP_ERR_UNSUPPORTED;
   }
@@ -758,7 +864,12 @@ void media_decoder_flush(void *user, uint32_t id) {
   decoder *dec = find(d, id);
   if (dec == NULL) return;
   decoder_clear(dec);
-  avcodec_flush_buffers(dec->ctx);
+  if (dec->hw != NULL) {
+    v4l2_flush(dec->hw);
+  } else {
+    avcodec_flush_buffers(dec->ctx);
+  }
+  dec->hw_draining = 0;
   dec->has_last_end = dec->has_held_end = 0;
   dec->eos = dec->drained_reported = 0;
   dec->state = ABI_DECODER_IDLE;

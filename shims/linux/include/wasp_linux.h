@@ -4,7 +4,9 @@
  * Module overview
  * ---------------
  * `wasp_linux` implements `wasp_port` (wasp_port.h) on Linux device interfaces:
- *  - video/audio decode: libavcodec in software (bit-exact with `ffmpeg`);
+ *  - video/audio decode: libavcodec in software (bit-exact with `ffmpeg`), or
+ *    video through a V4L2 memory-to-memory stateful decoder when one is named
+ *    (falling back to software when it cannot decode the stream);
  *  - display: DRM/KMS dumb buffers (`/dev/dri/card0`) with an fbdev fallback
  *    (`/dev/fb0`); when the fbdev path is a regular file, the composed RGB888
  *    picture is written there on every new picture and present (headless tests);
@@ -85,6 +87,9 @@ typedef struct wasp_linux_config {
   /** ALSA PCM name (`default`, `hw:0,0`, `null`); NULL: no sound card. Needs
    * a build with alsa-lib (otherwise wasp_linux_new fails with WASP_ERR_IO). */
   const char *alsa_device;
+  /** V4L2 memory-to-memory decoder (`/dev/video10`) for H.264/H.265; NULL:
+   * software only. A decoder it cannot open falls back to software (logged). */
+  const char *v4l2_path;
 } wasp_linux_config;
 
 /* ---------------------------------------------------------------- Functions */

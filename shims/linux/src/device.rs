@@ -29,6 +29,7 @@ struct RawConfig {
     log_level: u32,
     drm_path: *const c_char,
     alsa_device: *const c_char,
+    v4l2_path: *const c_char,
 }
 
 extern "C" {
@@ -96,6 +97,7 @@ impl Device {
             log_level: 0,
             drm_path: ptr(&drm),
             alsa_device: core::ptr::null(),
+            v4l2_path: core::ptr::null(),
         };
         let mut raw = core::ptr::null_mut();
         // SAFETY: `config` and the strings it points to live through the call (the

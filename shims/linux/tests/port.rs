@@ -111,6 +111,23 @@ fn build(source: &str) -> PathBuf {
 }
 
 #[test]
+fn the_v4l2_decoder_prepares_annex_b_and_refuses_what_is_no_decoder() {
+    let exe = build("v4l2_bitstream.c");
+    let init = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../targets/emulator/samples/cmaf/init-0.m4s");
+    let mut cmd = Command::new(&exe);
+    cmd.arg(init);
+    let ran = cbuild::sanitizer_env(&mut cmd).output().unwrap();
+    let stdout = String::from_utf8_lossy(&ran.stdout);
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(ran.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("v4l2_bitstream: failures 0"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+#[test]
 fn file_backed_devices_and_http_behave_as_the_port_promises() {
     let exe = build("port.c");
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasp-shim-linux/port-work");

@@ -453,6 +453,7 @@ static void hostile(void) {
   c.alsa_device = "no-such-pcm"; /* unknown to ALSA, or no ALSA in this build */
   CHECK_STATUS(wasp_linux_new(&c, &d), WASP_ERR_IO);
   c.alsa_device = NULL;
+  c.v4l2_path = "/dev/null";
   c.kv_path = "/nonexistent-dir/kv";
   c.virtual_clock = 1;
   /* A store whose directory is missing opens empty; writing it fails. */
@@ -471,7 +472,8 @@ static void hostile(void) {
   CHECK(stats.kind == 0 && stats.queued_units == 0);
   p.decoder_flush(p.user, 77);
   p.decoder_close(p.user, 77);
-  /* A decoder opened and fed garbage: counted corrupt, never a crash. */
+  /* A decoder opened and fed garbage: counted corrupt, never a crash. The
+   * device's V4L2 decoder is /dev/null: no decoder there, software it is. */
   dc.codec = 1; /* H.264 */
   CHECK_STATUS(p.decoder_open(p.user, &dc, NULL, 0, &id), WASP_OK);
   {
