@@ -1,6 +1,8 @@
 //! Compiles the C port (`c/*.c`) into `libwasp_shim_linux.a` with `cc`, against
 //! `include/` and libwasp's headers, with libavcodec and libavutil found by
 //! pkg-config. Warnings are errors (`-std=c11 -Wall -Wextra -Werror -pedantic`).
+//! Runs bindgen on `include/wasp_linux.h`: the Rust side (`src/device.rs`) is
+//! written against the header, so a drift fails the build.
 
 use std::env;
 use std::path::PathBuf;
@@ -34,6 +36,30 @@ fn av(args: &[&str]) -> Vec<String> {
         None => {
             panic!("pkg-config libavcodec libavutil failed: install libavcodec-dev libavutil-dev")
         }
+    }
+}
+
+/// `OUT_DIR/wasp_linux_sys.rs`: the header's types and functions; `wasp_port`
+/// is libwasp's (`wasp::sys`), not generated again.
+fn bind(manifest: &std::path::Path, capi: &std::path::Path) {
+    let bindings = bindgen::Builder::default()
+        .header(manifest.join("include/wasp_linux.h").display().to_string())
+        .clang_arg(format!("-I{}", capi.display()))
+        .allowlist_function("wasp_linux_.*")
+        .allowlist_type("wasp_linux.*")
+        .allowlist_var("WASP_LINUX_.*")
+        // Only the header's own items; the port's types are libwasp's.
+        .allowlist_recursively(false)
+        .raw_line("use wasp::sys::{wasp_port, wasp_status};")
+        .derive_default(true)
+        .generate();
+    let bindings = match bindings {
+        Ok(b) => b,
+        Err(e) => panic!("bindgen failed on include/wasp_linux.h: {e}"),
+    };
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
+    if let Err(e) = bindings.write_to_file(out.join("wasp_linux_sys.rs")) {
+        panic!("writing wasp_linux_sys.rs: {e}");
     }
 }
 
@@ -83,6 +109,7 @@ fn main() {
     println!("cargo:rerun-if-changed=c/v4l2.h");
     println!("cargo:rerun-if-changed=include/wasp_linux.h");
     build.compile("wasp_shim_linux");
+    bind(&manifest, &capi);
     let mut libs = av(&["--libs"]);
     if let Some((_, alsa_libs)) = alsa {
         libs.extend(alsa_libs);
