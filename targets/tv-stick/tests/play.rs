@@ -361,6 +361,27 @@ fn audio_plays_on_an_alsa_device() {
 }
 
 #[test]
+fn the_shipped_configuration_parses() {
+    // tv-stick.conf names device paths this machine does not have: the firmware
+    // reads every line, then fails on the first device it opens (exit 2), not
+    // on a setting.
+    let out = tv_stick(&[
+        "--config",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tv-stick.conf"),
+        "--module",
+        firmware().1.to_str().unwrap(),
+        "--drm",
+        "/nonexistent/card0",
+        "--fbdev",
+        "/nonexistent/fb0",
+    ]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(!text.contains("bad setting"), "{text}");
+    assert!(text.contains("/nonexistent/fb0"), "{text}");
+}
+
+#[test]
 fn usage_errors_exit_with_status_2() {
     let dir = work_dir("usage");
     let bad = dir.join("bad.conf");
