@@ -157,6 +157,7 @@ wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   d->fb_fd = -1;
   d->drm_fd = -1;
   d->input_fd = -1;
+  d->wake_fd = -1;
   if (!display_init(d) || !input_init(d) || !audio_init(d) || !media_init(d)) {
     wasp_linux_free(d);
     return WASP_ERR_IO;

@@ -137,7 +137,7 @@ wasp_status fetch_open(void *user, const wasp_fetch_request *request, const char
     open_file(f, request, path);
     f->content_length = f->state == WASP_FETCH_DONE ? (int64_t)f->length : -1;
   } else if (strncmp(f->url, "http://", 7) == 0) {
-    wasp_status s = http_start(f, request, headers, headers_len);
+    wasp_status s = http_start(f, request, headers, headers_len, d->wake_fd);
     if (s != WASP_OK) {
       free(f);
       return s;

@@ -34,8 +34,9 @@ typedef struct fetch {
 void fetch_add_header(fetch *f, const char *name, const char *value);
 
 /* http.c */
+/* Starts the worker; it writes to |wake_fd| (an eventfd) when it has news. */
 wasp_status http_start(fetch *f, const wasp_fetch_request *request,
-                       const char *headers, size_t headers_len);
+                       const char *headers, size_t headers_len, int wake_fd);
 void http_sync(fetch *f);
 wasp_status http_read(fetch *f, uint8_t *buf, size_t cap, size_t *out_len);
 void http_stop(fetch *f);

@@ -44,7 +44,16 @@ typedef struct http {
   size_t headers_len;
   char final_url[MAX_URL];
   int64_t started_us;
+  int wake_fd;
 } http;
+
+/* Wakes the device's loop (its wait polls the eventfd). */
+static void wake(http *h) {
+  uint64_t one = 1;
+  if (h->wake_fd >= 0 && write(h->wake_fd, &one, sizeof one) < 0) {
+    /* The counter is saturated: the loop is awake already. */
+  }
+}
 
 static int64_t monotonic_us(void) {
   struct timespec ts;
@@ -92,6 +101,7 @@ static void set_failed(http *h, wasp_status error) {
   h->state = WASP_FETCH_FAILED;
   h->error = error;
   pthread_mutex_unlock(&h->lock);
+  wake(h);
 }
 
 /* Appends body bytes, waiting while the buffer is full; 0 when stopped. */
@@ -124,6 +134,7 @@ static int deliver(http *h, const uint8_t *data, size_t len) {
     }
   }
   pthread_mutex_unlock(&h->lock);
+  wake(h);
   return !h->stop;
 }
 
@@ -338,6 +349,7 @@ static void *worker(void *arg) {
         h->error = errno == EAGAIN || errno == EWOULDBLOCK ? WASP_ERR_TIMEOUT : WASP_ERR_IO;
       }
       pthread_mutex_unlock(&h->lock);
+      wake(h);
     }
     return NULL;
   }
@@ -345,7 +357,7 @@ static void *worker(void *arg) {
 }
 
 wasp_status http_start(fetch *f, const wasp_fetch_request *request,
-                       const char *headers, size_t headers_len) {
+                       const char *headers, size_t headers_len, int wake_fd) {
   http *h = (http *)calloc(1, sizeof *h);
   size_t n = 0;
   if (h == NULL) return WASP_ERR_BUDGET_EXCEEDED;
@@ -371,6 +383,7 @@ wasp_status http_start(fetch *f, const wasp_fetch_request *request,
   h->state = WASP_FETCH_PENDING;
   h->content_length = -1;
   h->started_us = monotonic_us();
+  h->wake_fd = wake_fd;
   pthread_mutex_init(&h->lock, NULL);
   pthread_cond_init(&h->room, NULL);
   f->http = h;

@@ -10,6 +10,7 @@
 #include <linux/input.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -42,6 +43,8 @@ uint32_t input_key_of(uint16_t code) {
 }
 
 int input_init(wasp_linux *d) {
+  d->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (d->wake_fd < 0) return 0;
   if (d->config.evdev_path == NULL) return 1;
   d->input_fd = open(d->config.evdev_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (d->input_fd < 0) {
@@ -53,19 +56,21 @@ int input_init(wasp_linux *d) {
 
 void input_free(wasp_linux *d) {
   if (d->input_fd >= 0) close(d->input_fd);
-  d->input_fd = -1;
+  if (d->wake_fd >= 0) close(d->wake_fd);
+  d->input_fd = d->wake_fd = -1;
 }
 
 void input_pump(wasp_linux *d, int timeout_ms) {
   struct input_event ev[16];
-  if (d->input_fd < 0) {
-    if (timeout_ms > 0) poll(NULL, 0, timeout_ms);
-    return;
-  }
   if (timeout_ms > 0) {
-    struct pollfd p = {d->input_fd, POLLIN, 0};
-    poll(&p, 1, timeout_ms);
+    struct pollfd p[2] = {{d->wake_fd, POLLIN, 0}, {d->input_fd, POLLIN, 0}};
+    poll(p, d->input_fd >= 0 ? 2 : 1, timeout_ms);
   }
+  if (d->wake_fd >= 0) {
+    uint64_t count;
+    if (read(d->wake_fd, &count, sizeof count) < 0) count = 0; /* EAGAIN: none */
+  }
+  if (d->input_fd < 0) return;
   for (;;) {
     ssize_t n = read(d->input_fd, ev, sizeof ev);
     size_t count;

@@ -88,6 +88,7 @@ struct wasp_linux {
 
   /* input */
   int input_fd;
+  int wake_fd;             /* eventfd: HTTP workers wake the loop's wait */
 
   /* media */
   media_clock clock;
@@ -163,7 +164,8 @@ void drm_close(wasp_linux *d);
 /* input.c */
 int input_init(wasp_linux *d);
 void input_free(wasp_linux *d);
-/* Reads pending events; waits up to |timeout_ms| for the first (0: no wait). */
+/* Reads pending events; waits up to |timeout_ms| for the first input or a
+ * worker's wake-up (0: no wait). */
 void input_pump(wasp_linux *d, int timeout_ms);
 /* The remote key (ABI `Key`) of a Linux key code, or 0. */
 uint32_t input_key_of(uint16_t code);

@@ -363,8 +363,27 @@ static void http_fetch(void) {
   len = 0;
   CHECK_STATUS(p.fetch_header(p.user, 12345, "a", 1, buf, sizeof buf, &len), WASP_ERR_BAD_HANDLE);
   p.fetch_close(p.user, id);
-#undef URL
   wasp_linux_free(d);
+
+  /* On the monotonic clock, a wait ends early when a fetch has news. */
+  {
+    wasp_linux_config c;
+    int64_t start;
+    memset(&c, 0, sizeof c);
+    c.width = 4;
+    c.height = 2;
+    CHECK_STATUS(wasp_linux_new(&c, &d), WASP_OK);
+    if (d == NULL) return;
+    wasp_linux_port(d, &p);
+    start = wasp_linux_now(d);
+    id = open_url(&p, URL("/hello"), 0, UINT64_MAX, 2000);
+    CHECK(wasp_linux_wait(d, start + 900000, 0) - start < 600000);
+    CHECK(settle_fetch(&p, id, &info) == WASP_FETCH_DONE);
+    CHECK(body_is(&p, id, "hello from the test host"));
+    p.fetch_close(p.user, id);
+    wasp_linux_free(d);
+  }
+#undef URL
 }
 
 static void display_on_a_file(void) {
