@@ -103,11 +103,13 @@ static void log_open(wasp_linux *d, log_file *log, const char *path) {
   if (log->f == NULL) dev_log(d, WASP_LOG_ERROR, "%s: cannot create", path);
 }
 
-/* us in 1/|den| s, rounded to nearest, halves away from zero (av_rescale). */
+/* us in 1/|den| s (den <= 10^8), rounded to nearest, halves away from zero (as
+ * av_rescale). Integers only, split so no product overflows 64 bits: the logs
+ * are the same on every target (a long double is 64, 80 or 128 bits). */
 static int64_t rescale(int64_t us, int64_t den) {
-  long double n = (long double)us * den;
-  int64_t q = (int64_t)(n >= 0 ? (n + 500000) / 1000000 : (n - 500000) / 1000000);
-  return q;
+  int64_t whole = us / 1000000, part = (us % 1000000) * den; /* |part| < 10^14 */
+  int64_t rounded = part >= 0 ? (part + 500000) / 1000000 : (part - 500000) / 1000000;
+  return whole * den + rounded;
 }
 
 static void log_picture(wasp_linux *d, decoder *dec, const output *o) {
@@ -550,11 +552,13 @@ static void run_clock(wasp_linux *d, int64_t dt) {
   c->position_us = position;
 }
 
+/* Sample frames of |o| that start before |position|: ceil(ahead * rate / 10^6),
+ * in integers split as in rescale. */
 static int64_t frames_before(const output *o, int64_t position) {
-  int64_t ahead = position - o->info.pts_us;
-  int64_t n;
+  int64_t ahead = position - o->info.pts_us, n;
   if (ahead <= 0) return 0;
-  n = (int64_t)(((long double)ahead * o->rate + 999999) / 1000000);
+  n = ahead / 1000000 * (int64_t)o->rate +
+      ((ahead % 1000000) * (int64_t)o->rate + 999999) / 1000000;
   return n > (int64_t)o->frames ? (int64_t)o->frames : n;
 }
 
