@@ -7,6 +7,8 @@
  * the md5 of every composed picture.
  */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit file offsets on 32-bit targets (armv7): large files, DRM map offsets. */
+#define _FILE_OFFSET_BITS 64
 
 #include <fcntl.h>
 #include <linux/fb.h>

@@ -8,6 +8,8 @@
  * display falls back to fbdev.
  */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit file offsets on 32-bit targets (armv7): large files, DRM map offsets. */
+#define _FILE_OFFSET_BITS 64
 
 #include <errno.h>
 #include <fcntl.h>

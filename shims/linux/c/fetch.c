@@ -6,6 +6,8 @@
  * 404, a range is 206 with Content-Range, a range past the end 416.
  */
 #define _POSIX_C_SOURCE 200809L
+/* 64-bit file offsets on 32-bit targets (armv7): large files, DRM map offsets. */
+#define _FILE_OFFSET_BITS 64
 
 #include <fcntl.h>
 #include <inttypes.h>
