@@ -377,7 +377,7 @@ static void http_fetch(void) {
     wasp_linux_port(d, &p);
     start = wasp_linux_now(d);
     id = open_url(&p, URL("/hello"), 0, UINT64_MAX, 2000);
-    CHECK(wasp_linux_wait(d, start + 900000, 0) - start < 600000);
+    CHECK(wasp_linux_wait(d, start + 900000, 0) - start < 800000);
     CHECK(settle_fetch(&p, id, &info) == WASP_FETCH_DONE);
     CHECK(body_is(&p, id, "hello from the test host"));
     p.fetch_close(p.user, id);
