@@ -4,8 +4,8 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use wasmi::{
-    CompilationMode, Config, Engine, ExternType, Linker, Module, Store, TrapCode, TypedFunc,
-    TypedResumableCall,
+    CompilationMode, Config, CustomFuelCosts, Engine, ExternType, Linker, Module, Store, TrapCode,
+    TypedFunc, TypedResumableCall,
 };
 use wasmi::{TypedResumableCallOutOfFuel, ValType};
 use wasp_abi::player::{LogLevel, PlayerState, QoeReport, StateReason};
@@ -294,6 +294,17 @@ impl<P: Port + 'static> Runtime<P> {
         let mut config = Config::default();
         config
             .consume_fuel(true)
+            // Fuel meters the module's own work; translating a function on its first
+            // call is the host's, once per function and bounded by the module's size.
+            // Charged to the tick, a large function first called with little fuel left
+            // would fault the module: wasmi cannot resume a call suspended while
+            // translating its callee (wasmi-labs/wasmi#2032). Copies and fills still
+            // cost fuel, at wasmi's default rate.
+            .fuel_cost(CustomFuelCosts {
+                bytes_copied_per_fuel: 64,
+                fuel_per_bytes_translated: 0,
+                fuel_per_bytes_validated: 0,
+            })
             .compilation_mode(mode)
             .set_max_stack_height(self.limits.max_stack_height)
             .set_max_recursion_depth(self.limits.max_recursion_depth)

@@ -78,6 +78,39 @@ fn a_long_computation_resumes_across_ticks_with_its_result_intact() {
 }
 
 #[test]
+fn a_function_first_called_near_the_end_of_a_ticks_fuel_does_not_fault() {
+    // Functions are translated when first called. Were translation charged to the
+    // tick's fuel, a large function first called with little fuel left would fault
+    // the module: wasmi cannot resume a call suspended while translating its callee
+    // (wasmi-labs/wasmi#2032). Here translating `$big` (~13 KB of code) would cost
+    // several ticks of fuel on its own.
+    let limits = Limits {
+        fuel_per_tick: 10_000,
+        max_slices: 50,
+        ..Limits::default()
+    };
+    let mut rt = runtime_with(limits);
+    let big: String = (0..1500)
+        .map(|i| format!("(drop (i64.const {}))", 1_000_000_007_i64 * i))
+        .collect();
+    let burn = r#"(local $i i32)
+        (loop $l
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get $i) (i32.const 2000))))"#;
+    let big = format!("(func $big (result i64) {big} (i64.const 42))");
+    rt.load(&module(&guest(&big, &format!("{burn} (call $big)"))))
+        .unwrap();
+    let next = loop {
+        match rt.tick(0) {
+            Ok(Tick::Sliced) => {}
+            Ok(Tick::Ran { next_us }) => break next_us,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(next, 42);
+}
+
+#[test]
 fn growing_memory_past_the_cap_is_a_fault() {
     let mut rt = runtime_with(Limits {
         guest_memory_bytes: 4 * 65536,
