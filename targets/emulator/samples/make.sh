@@ -6,7 +6,8 @@
 #
 # One 20 s source (testsrc2 + a 440 Hz sine; H.264 High, 3 B-frames, a keyframe every
 # 2 s; AAC-LC 48 kHz stereo) encoded once per rung, then packaged without re-encoding:
-#   hls-ts/      multi-variant HLS, MPEG-TS segments of 4 s, audio muxed in each rung
+#   hls-ts/      multi-variant HLS, MPEG-TS segments of 4 s, audio muxed in each rung;
+#                master-subs.m3u8 adds an English WebVTT subtitle rendition
 #   cmaf/        one set of CMAF segments (4 s) described twice: manifest.mpd (DASH,
 #                SegmentTemplate + SegmentTimeline) and master.m3u8 (fMP4 HLS with the
 #                AAC as a separate audio rendition)
@@ -52,6 +53,53 @@ done
     echo "$1.m3u8"
   done
 } > hls-ts/master.m3u8
+
+# WebVTT subtitles for the HLS-TS ladder (one file covering the 20 s), and a second
+# master that offers them (RFC 8216 §4.3.4.1 TYPE=SUBTITLES): the TV module's
+# subtitle rendering is checked on it; master.m3u8 stays without.
+cat > hls-ts/subs_en.vtt <<'VTT'
+WEBVTT
+
+1
+00:00:01.000 --> 00:00:04.000
+Welcome to wasp.
+
+2
+00:00:04.500 --> 00:00:08.000
+Subtitles are drawn by the player module, over the video.
+
+3
+00:00:09.000 --> 00:00:12.000
+Où est le café ? À gauche, près de l'église.
+
+4
+00:00:13.000 --> 00:00:16.000 line:0
+[music]
+
+5
+00:00:16.500 --> 00:00:19.500 align:left position:10%
+The end.
+VTT
+{
+  echo "#EXTM3U"
+  echo "#EXT-X-VERSION:3"
+  echo "#EXT-X-TARGETDURATION:20"
+  echo "#EXT-X-MEDIA-SEQUENCE:0"
+  echo "#EXT-X-PLAYLIST-TYPE:VOD"
+  echo "#EXTINF:20.000000,"
+  echo "subs_en.vtt"
+  echo "#EXT-X-ENDLIST"
+} > hls-ts/subs_en.m3u8
+{
+  echo "#EXTM3U"
+  echo "#EXT-X-VERSION:3"
+  echo "#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=\"subs\",NAME=\"English\",LANGUAGE=\"en\",DEFAULT=NO,AUTOSELECT=YES,URI=\"subs_en.m3u8\""
+  for rung in "${RUNGS[@]}"; do
+    set -- $rung
+    echo "#EXT-X-STREAM-INF:BANDWIDTH=$(( ($3 + 48) * 1100 )),RESOLUTION=$2,CODECS=\"avc1.64001e,mp4a.40.2\",FRAME-RATE=25.000,SUBTITLES=\"subs\""
+    echo "$1.m3u8"
+  done
+} > hls-ts/master-subs.m3u8
 
 # CMAF: the DASH muxer writes the segments, the MPD and (hls_playlist) the HLS
 # playlists over the same files.

@@ -127,6 +127,7 @@ pub fn json(o: &Outcome) -> String {
         "  \"av_sync\": {{\"frames\": {}, \"mean_us\": {}, \"mean_abs_us\": {}, \"max_abs_us\": {}}},",
         a.frames, a.mean_us, a.mean_abs_us, a.max_abs_us
     );
+    let _ = writeln!(s, "  \"guest_memory_bytes\": {},", o.guest_memory_bytes);
     let _ = writeln!(
         s,
         "  \"fault\": {},",
@@ -244,6 +245,11 @@ pub fn summary(o: &Outcome) -> String {
         a.mean_us as f64 / 1000.0,
         a.mean_abs_us as f64 / 1000.0,
         a.max_abs_us as f64 / 1000.0
+    );
+    let _ = writeln!(
+        s,
+        "guest memory high-water: {} KiB",
+        o.guest_memory_bytes / 1024
     );
     let passed = o.verdicts.iter().filter(|v| v.ok).count();
     let _ = writeln!(s, "assertions: {passed}/{} hold", o.verdicts.len());

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use wasp_core::abi::key::Key;
+use wasp_core::abi::key::{Key, KeyAction};
 use wasp_core::abi::player::{PlayerState, QoeReport, ReportKind, StateReason};
 use wasp_core::{HostEvent, Port, Runtime, Tick};
 use wasp_emulator::EmulatorPort;
@@ -108,6 +108,8 @@ pub struct Outcome {
     pub fault: Option<String>,
     /// The module's log lines (`LEVEL message`).
     pub log: Vec<String>,
+    /// The module's linear memory at its largest, bytes.
+    pub guest_memory_bytes: usize,
 }
 
 impl Outcome {
@@ -141,6 +143,8 @@ pub struct Session {
     /// A fault of the module.
     pub fault: Option<String>,
     commands: Vec<(HostEvent, i64)>,
+    /// The module's linear memory at its largest so far, bytes.
+    pub guest_high_water: usize,
 }
 
 impl Session {
@@ -188,6 +192,7 @@ impl Session {
             reports: Vec::new(),
             fault: None,
             commands: Vec::new(),
+            guest_high_water: 0,
         };
         session.collect();
         Ok(session)
@@ -224,6 +229,11 @@ impl Session {
     /// A remote key press.
     pub fn press(&mut self, key: Key) {
         self.port_mut().press(key);
+    }
+
+    /// A remote key event (press, auto-repeat, release).
+    pub fn key_event(&mut self, key: Key, action: KeyAction) {
+        self.port_mut().key_event(key, action);
     }
 
     /// Applies a network change (virtual time; ignored in real time).
@@ -291,6 +301,9 @@ impl Session {
                 now.saturating_add(MAX_STEP_US)
             }
         };
+        self.guest_high_water = self
+            .guest_high_water
+            .max(self.runtime.guest_memory_bytes());
         self.collect();
         next
     }
@@ -401,7 +414,7 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
         let now = session.now();
         while let Some(step) = script.steps.get(next_step).filter(|s| s.at_us <= now) {
             match &step.action {
-                Action::Key(key) => session.press(*key),
+                Action::Key(key, action) => session.key_event(*key, *action),
                 Action::Command(command) => session.command(command),
                 Action::Network(change) => session
                     .network(change)
@@ -443,7 +456,10 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
             Some(PlayerState::Ended | PlayerState::Error)
         ) || session.fault.is_some()
             || (session.state() == Some(PlayerState::Idle) && now > 0);
-        if finished && ended_at.is_none() {
+        // A module that leaves Error (or Idle) by itself, retrying, is not finished.
+        if !finished {
+            ended_at = None;
+        } else if ended_at.is_none() {
             ended_at = Some(now);
         }
         let pending = script.steps.get(next_step).is_some()
@@ -506,6 +522,7 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
         verdicts: verdicts.into_iter().flatten().collect(),
         snapshots,
         fault: session.fault.clone(),
+        guest_memory_bytes: session.guest_high_water,
         log: device
             .port
             .logs
@@ -528,7 +545,7 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
 fn is_timed(check: &Check) -> bool {
     matches!(
         check,
-        Check::State(_) | Check::Position { .. } | Check::Frame(_)
+        Check::State(_) | Check::Position { .. } | Check::Frame(_) | Check::Graphics(_)
     )
 }
 
@@ -568,6 +585,16 @@ fn check_now(session: &mut Session, check: &Check, line: usize) -> Verdict {
                 format!(
                     "frame at {at}: expected md5 {want}, got {}",
                     got.as_deref().unwrap_or("no picture")
+                ),
+            )
+        }
+        Check::Graphics(want) => {
+            let got = Screen::graphics_md5(&session.device().port);
+            (
+                got.as_deref() == Some(want.as_str()),
+                format!(
+                    "graphics at {at}: expected md5 {want}, got {}",
+                    got.as_deref().unwrap_or("no display")
                 ),
             )
         }

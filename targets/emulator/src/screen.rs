@@ -39,18 +39,8 @@ impl Screen {
     pub fn capture(port: &EmulatorPort) -> Option<Self> {
         let (width, height) = (port.profile().display_width, port.profile().display_height);
         let pixels = (width as usize).checked_mul(height as usize)?;
-        if pixels == 0 {
-            return None;
-        }
-        let mut plane = vec![0u8; pixels.checked_mul(4)?];
-        let mut canvas = Canvas::new(&mut plane, width, height, width.checked_mul(4)?).ok()?;
-        if let Some(frame) = port.graphics_frames().last() {
-            let images = PortImages(port.images());
-            for list in &frame.lists {
-                // A list the runtime accepted renders; a malformed one draws nothing.
-                let _ = render_list(&mut canvas, list, &images);
-            }
-        }
+        let mut plane = Self::graphics_plane(port)?;
+        let canvas = Canvas::new(&mut plane, width, height, width.checked_mul(4)?).ok()?;
         let video = port.current_video_frame();
         let planes = video.as_ref().map(|v| wasp_raster::VideoFrame {
             y: &v.y,
@@ -64,6 +54,38 @@ impl Screen {
         let mut rgb = vec![0u8; pixels.checked_mul(3)?];
         compose(planes.as_ref(), &canvas, &mut rgb, OutputFormat::Rgb888).ok()?;
         Some(Self { width, height, rgb })
+    }
+
+    /// The graphics plane as the module last presented it: RGBA premultiplied,
+    /// rows packed. `None` for a device without a display.
+    pub fn graphics_plane(port: &EmulatorPort) -> Option<Vec<u8>> {
+        let (width, height) = (port.profile().display_width, port.profile().display_height);
+        let pixels = (width as usize).checked_mul(height as usize)?;
+        if pixels == 0 {
+            return None;
+        }
+        let mut plane = vec![0u8; pixels.checked_mul(4)?];
+        let mut canvas = Canvas::new(&mut plane, width, height, width.checked_mul(4)?).ok()?;
+        if let Some(frame) = port.graphics_frames().last() {
+            let images = PortImages(port.images());
+            for list in &frame.lists {
+                // A list the runtime accepted renders; a malformed one draws nothing.
+                let _ = render_list(&mut canvas, list, &images);
+            }
+        }
+        Some(plane)
+    }
+
+    /// The md5 of [`Screen::graphics_plane`], hex.
+    pub fn graphics_md5(port: &EmulatorPort) -> Option<String> {
+        use md5::{Digest, Md5};
+        let plane = Self::graphics_plane(port)?;
+        Some(
+            Md5::digest(&plane)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        )
     }
 
     /// The pictures side by side, `columns` to a row, each scaled (nearest

@@ -22,6 +22,7 @@
 //! at = 3.0
 //! state = "playing"                       # or position = 2.9, tolerance = 0.2;
 //!                                         # no_rebuffer = true; frame = "<md5>";
+//!                                         # graphics = "<md5>" (the UI plane, exact);
 //!                                         # ended_by = 21.0
 //! ```
 //!
@@ -32,7 +33,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use toml::Spanned;
-use wasp_core::abi::key::Key;
+use wasp_core::abi::key::{Key, KeyAction};
 use wasp_core::abi::player::PlayerState;
 use wasp_engine::player::Command;
 
@@ -62,8 +63,9 @@ pub enum NetworkChange {
 /// What a step does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// A remote key press.
-    Key(Key),
+    /// A remote key event: `key = "Right"` is a press and, 100 ms later, the
+    /// release; with `hold = seconds` the key auto-repeats while held.
+    Key(Key, KeyAction),
     /// An embedder command.
     Command(Command),
     /// A network change.
@@ -97,6 +99,9 @@ pub enum Check {
     NoRebuffer,
     /// The picture on screen at `at_us` has this framemd5 hash.
     Frame(String),
+    /// The graphics plane (the module's UI, RGBA premultiplied, rows packed) at
+    /// `at_us` has this md5: exact, since every port draws the same pixels.
+    Graphics(String),
     /// The module reported `Ended` by `at_us`.
     EndedBy,
 }
@@ -156,6 +161,7 @@ struct RawScript {
 struct RawStep {
     at: f64,
     key: Option<String>,
+    hold: Option<f64>,
     command: Option<String>,
     position: Option<f64>,
     argument: Option<String>,
@@ -191,6 +197,7 @@ struct RawAssert {
     tolerance: Option<f64>,
     no_rebuffer: Option<bool>,
     frame: Option<String>,
+    graphics: Option<String>,
     ended_by: Option<f64>,
 }
 
@@ -276,6 +283,16 @@ impl Script {
             let s = spanned.get_ref();
             let at_us = micros(s.at).ok_or_else(|| error(line, "`at` must be seconds >= 0"))?;
             let action = step_action(s).map_err(|m| error(line, &m))?;
+            if let Action::Key(key, _) = action {
+                for (offset, action) in key_events(s.hold).map_err(|m| error(line, &m))? {
+                    steps.push(Step {
+                        at_us: at_us + offset,
+                        action: Action::Key(key, action),
+                        line,
+                    });
+                }
+                continue;
+            }
             steps.push(Step {
                 at_us,
                 action,
@@ -303,14 +320,41 @@ impl Script {
     }
 }
 
+/// A remote's key timing: auto-repeat starts 500 ms into a hold and comes every
+/// 100 ms (the common default of TV remotes and of Linux's evdev, 250-500 ms / 33-100
+/// ms); a tap is released after 100 ms.
+const REPEAT_DELAY_US: i64 = 500_000;
+/// See [`REPEAT_DELAY_US`].
+const REPEAT_EVERY_US: i64 = 100_000;
+
+/// The events of one key step, as offsets from its time: press, repeats, release.
+fn key_events(hold: Option<f64>) -> Result<Vec<(i64, KeyAction)>, String> {
+    let hold_us = match hold {
+        None => REPEAT_EVERY_US,
+        Some(h) if h.is_finite() && (0.0..=600.0).contains(&h) => (h * 1e6).round() as i64,
+        Some(_) => return Err("`hold` must be seconds, 0 to 600".into()),
+    };
+    let mut events = vec![(0, KeyAction::Down)];
+    let mut t = REPEAT_DELAY_US;
+    while t < hold_us {
+        events.push((t, KeyAction::Repeat));
+        t += REPEAT_EVERY_US;
+    }
+    events.push((hold_us, KeyAction::Up));
+    Ok(events)
+}
+
 fn step_action(s: &RawStep) -> Result<Action, String> {
+    if s.hold.is_some() && s.key.is_none() {
+        return Err("`hold` goes with `key`".into());
+    }
     let given = [s.key.is_some(), s.command.is_some(), s.network.is_some()];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err("a step has exactly one of `key`, `command`, `network`".into());
     }
     if let Some(name) = &s.key {
         return key_by_name(name)
-            .map(Action::Key)
+            .map(|k| Action::Key(k, KeyAction::Down))
             .ok_or_else(|| format!("unknown key `{name}`"));
     }
     if let Some(name) = &s.command {
@@ -410,12 +454,13 @@ fn assertion(a: &RawAssert, duration_us: i64) -> Result<(i64, Check), String> {
         a.position.is_some(),
         a.no_rebuffer.is_some(),
         a.frame.is_some(),
+        a.graphics.is_some(),
         a.ended_by.is_some(),
     ];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(
             "an assertion has exactly one of `state`, `position`, `no_rebuffer`, `frame`, \
-             `ended_by`"
+             `graphics`, `ended_by`"
                 .into(),
         );
     }
@@ -444,6 +489,12 @@ fn assertion(a: &RawAssert, duration_us: i64) -> Result<(i64, Check), String> {
         }
         return Ok((at("frame")?, Check::Frame(md5.to_ascii_lowercase())));
     }
+    if let Some(md5) = &a.graphics {
+        if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("`graphics` is an md5 in hex (32 digits)".into());
+        }
+        return Ok((at("graphics")?, Check::Graphics(md5.to_ascii_lowercase())));
+    }
     let by = a
         .ended_by
         .and_then(micros)
@@ -454,6 +505,23 @@ fn assertion(a: &RawAssert, duration_us: i64) -> Result<(i64, Check), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_held_key_repeats_then_releases() {
+        let tap = key_events(None).unwrap();
+        assert_eq!(tap, vec![(0, KeyAction::Down), (100_000, KeyAction::Up)]);
+        let held = key_events(Some(0.8)).unwrap();
+        let want = [
+            (0, KeyAction::Down),
+            (500_000, KeyAction::Repeat),
+            (600_000, KeyAction::Repeat),
+            (700_000, KeyAction::Repeat),
+            (800_000, KeyAction::Up),
+        ];
+        assert_eq!(held, want);
+        assert!(key_events(Some(-1.0)).is_err());
+        assert!(key_events(Some(f64::NAN)).is_err());
+    }
 
     #[test]
     fn a_script_parses_into_steps_and_checks() {
@@ -483,13 +551,17 @@ state = "Playing"
             Some(vec![("max_bitrate".to_string(), "150000".to_string())])
         );
         let steps: Vec<_> = s.map(|s| s.steps.clone()).unwrap_or_default();
-        assert_eq!(steps.len(), 2);
+        assert_eq!(steps.len(), 3, "the key's press and release, the seek");
         assert_eq!(
-            steps.first().map(|s| (s.at_us, s.line)),
-            Some((1_000_000, 11))
+            steps.first().map(|s| (s.at_us, s.line, s.action.clone())),
+            Some((1_000_000, 11, Action::Key(Key::PlayPause, KeyAction::Down)))
         );
         assert_eq!(
-            steps.get(1).map(|s| s.action.clone()),
+            steps.get(1).map(|s| (s.at_us, s.action.clone())),
+            Some((1_100_000, Action::Key(Key::PlayPause, KeyAction::Up)))
+        );
+        assert_eq!(
+            steps.get(2).map(|s| s.action.clone()),
             Some(Action::Command(Command::Seek(8_000_000)))
         );
         assert_eq!(

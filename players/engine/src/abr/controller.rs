@@ -95,6 +95,11 @@ impl Abr {
         self.frames.new_ladder();
     }
 
+    /// The manual cap, bits/s (`None`: automatic).
+    pub fn cap(&self) -> Option<u32> {
+        self.cap
+    }
+
     /// The manual cap ("set quality"): `None` is automatic, `Some(b)` never selects a
     /// rung above `b` bits per second (if no playable rung is at or below `b`, the
     /// lowest playable rung).

@@ -241,6 +241,12 @@ impl Player {
         &self.audio_options
     }
 
+    /// The selected alternate audio rendition (index into [`Player::audio_options`]),
+    /// `None` before a choice (the manifest's default plays).
+    pub fn audio_choice(&self) -> Option<usize> {
+        self.audio_choice
+    }
+
     /// The selected subtitle rendition, if any.
     pub fn subtitle(&self) -> Option<&str> {
         self.subtitle_choice.as_deref()

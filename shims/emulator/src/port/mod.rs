@@ -322,10 +322,15 @@ impl EmulatorPort {
 
     /// Queues a key press (down) for the module.
     pub fn press(&mut self, key: Key) {
+        self.key_event(key, KeyAction::Down);
+    }
+
+    /// Queues a key event: a press, an auto-repeat while held, or the release.
+    pub fn key_event(&mut self, key: Key, action: KeyAction) {
         self.events.push_back(HostEvent::Key(KeyEvent {
             time_us: self.now,
             key,
-            action: KeyAction::Down,
+            action,
         }));
     }
 
