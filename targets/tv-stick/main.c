@@ -14,6 +14,8 @@
  *     --alsa NAME          play the audio on an ALSA PCM (default, hw:0,0, null)
  *     --wav PATH           write the played audio to a WAV file
  *     --kv PATH            key-value store file (resume points, settings)
+ *     --file-root DIR      confine local fetches to DIR (default: the local URL's
+ *                          folder; none for an http:// URL)
  *     --frame-log PATH     one ffmpeg framemd5 line per picture shown
  *     --audio-log PATH     one framemd5 line per decoded audio frame
  *     --screen-log PATH    the md5 of every composed picture
@@ -51,16 +53,17 @@
 typedef struct options {
   char module[1024];
   char url[2048];
-  char paths[10][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log drm alsa v4l2 */
+  char paths[11][1024]; /* fbdev evdev wav kv frame-log audio-log screen-log drm alsa v4l2
+                           file-root */
   uint32_t width, height, timebase, virtual_clock;
   double max_seconds;
   char module_config[MAX_CONFIG];
   size_t module_config_len;
 } options;
 
-static const char *const kPathNames[10] = {"fbdev",      "evdev", "wav",  "kv",
-                                           "frame-log",  "audio-log", "screen-log",
-                                           "drm",        "alsa",  "v4l2"};
+static const char *const kPathNames[11] = {
+    "fbdev", "evdev", "wav", "kv", "frame-log", "audio-log", "screen-log",
+    "drm",   "alsa",  "v4l2", "file-root"};
 
 static volatile sig_atomic_t g_stop = 0;
 
@@ -97,7 +100,7 @@ static int add_config_line(options *o, const char *line) {
 
 /* Applies one option by name (without dashes); 0 when unknown or invalid. */
 static int apply(options *o, const char *name, const char *value) {
-  for (int i = 0; i < 10; i++) {
+  for (int i = 0; i < 11; i++) {
     if (strcmp(name, kPathNames[i]) == 0) return copy(o->paths[i], sizeof o->paths[i], value);
   }
   if (strcmp(name, "module") == 0) return copy(o->module, sizeof o->module, value);
@@ -197,6 +200,24 @@ static int parse_args(options *o, int argc, char **argv) {
   }
   if (o->url[0] == '\0') return usage("no URL");
   return 0;
+}
+
+/* A local URL's folder confines the module's local fetches by default (the
+ * module is untrusted: it reads the stream's files, not the device's). */
+static void default_file_root(options *o) {
+  const char *path = strncmp(o->url, "file://", 7) == 0 ? o->url + 7 : o->url;
+  const char *slash = strrchr(path, '/');
+  size_t n;
+  if (strstr(o->url, "://") != NULL && path == o->url) return; /* http:// etc. */
+  if (slash == NULL) {
+    strcpy(o->paths[10], ".");
+    return;
+  }
+  n = slash == path ? 1 : (size_t)(slash - path);
+  if (n < sizeof o->paths[10]) {
+    memcpy(o->paths[10], path, n);
+    o->paths[10][n] = '\0';
+  }
 }
 
 static uint8_t *read_file(const char *path, size_t *len) {
@@ -343,11 +364,14 @@ int main(int argc, char **argv) {
   dc.drm_path = o.paths[7][0] ? o.paths[7] : NULL;
   dc.alsa_device = o.paths[8][0] ? o.paths[8] : NULL;
   dc.v4l2_path = o.paths[9][0] ? o.paths[9] : NULL;
+  if (o.paths[10][0] == '\0') default_file_root(&o);
+  dc.file_root = o.paths[10][0] ? o.paths[10] : NULL;
   dc.width = o.width;
   dc.height = o.height;
   dc.frame_timebase = o.timebase;
   dc.virtual_clock = o.virtual_clock;
   if (wasp_linux_new(&dc, &dev) != WASP_OK) {
+    fprintf(stderr, "tv-stick: the device could not be opened (the reason is above)\n");
     free(module);
     return 2;
   }

@@ -1,5 +1,5 @@
 /* The device: configuration, the port's vtable, system callbacks, the wait. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath */
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -117,7 +117,7 @@ static char *copy_path(const char *s) {
 
 wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   wasp_linux *d;
-  const char **fields[10];
+  const char **fields[11];
   if (config == NULL || out == NULL || config->width > 8192 ||
       config->height > 8192) {
     return WASP_ERR_INVALID_ARGUMENT;
@@ -138,13 +138,20 @@ wasp_status wasp_linux_new(const wasp_linux_config *config, wasp_linux **out) {
   fields[7] = &d->config.drm_path;
   fields[8] = &d->config.alsa_device;
   fields[9] = &d->config.v4l2_path;
-  for (int i = 0; i < 10; i++) {
+  fields[10] = &d->config.file_root;
+  for (int i = 0; i < 11; i++) {
     d->paths[i] = copy_path(*fields[i]);
     if (*fields[i] != NULL && d->paths[i] == NULL) {
       wasp_linux_free(d);
       return WASP_ERR_BUDGET_EXCEEDED;
     }
     *fields[i] = d->paths[i];
+  }
+  if (d->config.file_root != NULL &&
+      (d->file_root = realpath(d->config.file_root, NULL)) == NULL) {
+    dev_log(d, WASP_LOG_ERROR, "%s: not a folder", d->config.file_root);
+    wasp_linux_free(d);
+    return WASP_ERR_IO;
   }
   d->virtual_now = WASP_LINUX_VIRTUAL_EPOCH_US;
   d->settled_at = dev_now(d);
@@ -192,7 +199,8 @@ void wasp_linux_free(wasp_linux *d) {
   display_free(d);
   input_free(d);
   kv_close(d->kv);
-  for (int i = 0; i < 10; i++) free(d->paths[i]);
+  for (int i = 0; i < 11; i++) free(d->paths[i]);
+  free(d->file_root);
   free(d);
 }
 

@@ -5,7 +5,7 @@
  * Statuses as on the emulator (shims/emulator/src/fetch.rs): a missing file is
  * 404, a range is 206 with Content-Range, a range past the end 416.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath */
 /* 64-bit file offsets on 32-bit targets (armv7): large files, DRM map offsets. */
 #define _FILE_OFFSET_BITS 64
 
@@ -54,12 +54,31 @@ void fetch_add_header(fetch *f, const char *name, const char *value) {
   f->headers_len += n + v + 2;
 }
 
-static void open_file(fetch *f, const wasp_fetch_request *request, const char *path) {
+/* Whether |path| resolves inside |root| (both resolved: no `..`, no symbolic
+ * link leads out). */
+static int inside(const char *root, const char *path) {
+  char *real = realpath(path, NULL);
+  size_t n = strlen(root);
+  int ok = real != NULL && strncmp(real, root, n) == 0 &&
+           (real[n] == '/' || real[n] == '\0' || (n == 1 && root[0] == '/'));
+  free(real);
+  return ok;
+}
+
+static void open_file(wasp_linux *d, fetch *f, const wasp_fetch_request *request,
+                      const char *path) {
   struct stat st;
   uint64_t total, start = 0, end;
   char text[96];
-  f->fd = open(path, O_RDONLY | O_CLOEXEC);
   f->is_file = 1;
+  if (d->file_root != NULL && !inside(d->file_root, path)) {
+    /* Outside the confined folder: as if it did not exist. */
+    f->status = 404;
+    f->state = WASP_FETCH_FAILED;
+    f->error = WASP_ERR_HTTP_ERROR;
+    return;
+  }
+  f->fd = open(path, O_RDONLY | O_CLOEXEC);
   if (f->fd < 0 || fstat(f->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     f->status = 404;
     f->state = WASP_FETCH_FAILED;
@@ -119,7 +138,9 @@ wasp_status fetch_open(void *user, const wasp_fetch_request *request, const char
     }
   }
   if (slot < 0) return WASP_ERR_TOO_MANY_HANDLES;
-  if (url_len == 0 || url_len >= MAX_URL) return WASP_ERR_INVALID_ARGUMENT;
+  if (url_len == 0 || url_len >= MAX_URL || memchr(url, '\0', url_len) != NULL) {
+    return WASP_ERR_INVALID_ARGUMENT;
+  }
   f = (fetch *)calloc(1, sizeof *f);
   if (f == NULL) return WASP_ERR_BUDGET_EXCEEDED;
   f->fd = -1;
@@ -136,7 +157,7 @@ wasp_status fetch_open(void *user, const wasp_fetch_request *request, const char
     path = NULL;
   }
   if (path != NULL) {
-    open_file(f, request, path);
+    open_file(d, f, request, path);
     f->content_length = f->state == WASP_FETCH_DONE ? (int64_t)f->length : -1;
   } else if (strncmp(f->url, "http://", 7) == 0) {
     wasp_status s = http_start(f, request, headers, headers_len, d->wake_fd);

@@ -61,7 +61,8 @@ typedef struct log_file {
 
 struct wasp_linux {
   wasp_linux_config config;
-  char *paths[10];         /* owned copies of the config's strings */
+  char *paths[11];         /* owned copies of the config's strings */
+  char *file_root;         /* realpath of config.file_root, or NULL */
   int64_t virtual_now;     /* virtual clock, us */
   int64_t settled_at;      /* device time the media was last brought to */
   uint64_t random_state;

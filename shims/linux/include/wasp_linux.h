@@ -14,7 +14,8 @@
  *  - input: evdev (`struct input_event` records from a device or a file), keys
  *    mapped to the remote's;
  *  - audio: ALSA (when built with alsa-lib) and a WAV file sink (headless);
- *  - fetch: local files (`file://` URLs and plain paths) and HTTP/1.1 over sockets
+ *  - fetch: local files (`file://` URLs and plain paths, confined to a folder)
+ *    and HTTP/1.1 over sockets
  *    (GET, Range, Content-Length or chunked bodies, up to 5 redirects, timeouts), one
  *    worker thread per HTTP fetch so no callback blocks;
  *  - key-value store: one file, replaced atomically (temp file, fsync, rename,
@@ -90,6 +91,10 @@ typedef struct wasp_linux_config {
   /** V4L2 memory-to-memory decoder (`/dev/video10`) for H.264/H.265; NULL:
    * software only. A decoder it cannot open falls back to software (logged). */
   const char *v4l2_path;
+  /** The folder local fetches are confined to (`file://` URLs and plain
+   * paths): a path that resolves outside it (`..`, symbolic links) is not found.
+   * NULL: any readable file (development only: the module is untrusted). */
+  const char *file_root;
 } wasp_linux_config;
 
 /* ---------------------------------------------------------------- Functions */

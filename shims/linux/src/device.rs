@@ -42,6 +42,8 @@ pub struct Settings<'a> {
     pub evdev: Option<&'a Path>,
     /// Key-value store file.
     pub kv: Option<&'a Path>,
+    /// The folder local fetches are confined to.
+    pub file_root: Option<&'a Path>,
     /// Display size (0: 1280 x 720).
     pub size: (u32, u32),
     /// Virtual clock (deterministic) instead of CLOCK_MONOTONIC.
@@ -65,11 +67,12 @@ impl Device {
     /// # Errors
     /// The `wasp_status` of `wasp_linux_new` (a path with a NUL byte: -1).
     pub fn new(settings: &Settings<'_>) -> Result<Self, i32> {
-        let (drm, fbdev, evdev, kv) = (
+        let (drm, fbdev, evdev, kv, root) = (
             c_path(settings.drm)?,
             c_path(settings.fbdev)?,
             c_path(settings.evdev)?,
             c_path(settings.kv)?,
+            c_path(settings.file_root)?,
         );
         let ptr = |s: &Option<CString>| -> *const c_char {
             s.as_ref().map_or(core::ptr::null(), |c| c.as_ptr())
@@ -82,6 +85,7 @@ impl Device {
             height: settings.size.1,
             virtual_clock: u32::from(settings.virtual_clock),
             drm_path: ptr(&drm),
+            file_root: ptr(&root),
             ..wasp_linux_config::default()
         };
         let mut raw = core::ptr::null_mut();

@@ -374,6 +374,8 @@ fn the_shipped_configuration_parses() {
         "/nonexistent/card0",
         "--fbdev",
         "/nonexistent/fb0",
+        "--file-root",
+        env!("CARGO_MANIFEST_DIR"),
     ]);
     let text = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
@@ -394,6 +396,8 @@ fn usage_errors_exit_with_status_2() {
         &["--config", "/nonexistent/tv-stick.conf", "x.m3u8"][..],
         &["--config", bad.to_str().unwrap(), "x.m3u8"][..],
         &["--module", "/nonexistent.wasm", "x.m3u8"][..],
+        // A local stream's folder is where its fetches are confined: it must exist.
+        &["/nonexistent/master.m3u8"][..],
     ] {
         let out = tv_stick(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
@@ -409,7 +413,7 @@ fn a_missing_stream_fails_with_status_1() {
         "32x18",
         "--max-seconds",
         "30",
-        "/nonexistent/master.m3u8",
+        &format!("{SAMPLES}/hls-ts/missing.m3u8"),
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }

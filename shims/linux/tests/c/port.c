@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -308,6 +309,56 @@ static void file_fetch(void) {
   wasp_linux_free(d);
 }
 
+/* Local fetches confined to a folder: `..` and symbolic links do not lead out,
+ * a URL with a NUL byte is refused. */
+static void confined_files(void) {
+  wasp_linux_config c;
+  wasp_linux *d = NULL;
+  wasp_port p;
+  wasp_fetch_info info;
+  char url[700];
+  uint32_t id = 0;
+  mkdir(path_in("root"), 0755); /* EEXIST on a second run: fine */
+  write_bytes(path_in("root/inside.txt"), "in", 2);
+  write_bytes(path_in("outside.txt"), "out", 3);
+  unlink(path_in("root/link.txt"));
+  CHECK(symlink(path_in("outside.txt"), path_in("root/link.txt")) == 0);
+  memset(&c, 0, sizeof c);
+  c.virtual_clock = 1;
+  c.width = 4;
+  c.height = 2;
+  c.file_root = "/nonexistent/root";
+  CHECK_STATUS(wasp_linux_new(&c, &d), WASP_ERR_IO);
+  c.file_root = path_in("root");
+  CHECK_STATUS(wasp_linux_new(&c, &d), WASP_OK);
+  if (d == NULL) return;
+  wasp_linux_port(d, &p);
+  id = open_url(&p, path_in("root/inside.txt"), 0, UINT64_MAX, 0);
+  p.fetch_info(p.user, id, &info);
+  CHECK(info.http_status == 200 && body_is(&p, id, "in"));
+  p.fetch_close(p.user, id);
+  {
+    static const char *const outside[] = {"root/../outside.txt", "root/link.txt", "outside.txt"};
+    for (int i = 0; i < 3; i++) {
+      snprintf(url, sizeof url, "file://%s", path_in(outside[i]));
+      id = open_url(&p, url, 0, UINT64_MAX, 0);
+      p.fetch_info(p.user, id, &info);
+      CHECK(info.http_status == 404 && info.state == WASP_FETCH_FAILED);
+      p.fetch_close(p.user, id);
+    }
+  }
+  {
+    wasp_fetch_request r;
+    char with_nul[64];
+    size_t n = (size_t)snprintf(with_nul, sizeof with_nul, "inside.txt");
+    memset(&r, 0, sizeof r);
+    r.range_end = UINT64_MAX;
+    with_nul[4] = '\0';
+    CHECK_STATUS(p.fetch_open(p.user, &r, with_nul, n, NULL, 0, &id), WASP_ERR_INVALID_ARGUMENT);
+  }
+  wasp_linux_free(d);
+}
+
 static void http_fetch(void) {
   wasp_linux *d = device(NULL, NULL, NULL);
   wasp_port p;
@@ -520,6 +571,7 @@ int main(int argc, char **argv) {
   key_value_store();
   evdev_input();
   file_fetch();
+  confined_files();
   http_fetch();
   display_on_a_file();
   drm_falls_back_to_fbdev();
