@@ -158,3 +158,8 @@ fn the_osd_is_drawn_over_every_sample() {
         assert_eq!(outcome.failure(), None, "{url}: {:?}", outcome.verdicts);
     }
 }
+
+#[test]
+fn stop_then_ok_resumes_where_playback_stopped() {
+    assert_scenario_and_screens("ui_resume", &[]);
+}
