@@ -2,7 +2,7 @@
 //! keyboard as the remote, the session in real time.
 
 use minifb::{Key as Kb, KeyRepeat, Window, WindowOptions};
-use wasp_core::abi::key::Key;
+use wasp_core::abi::key::{Key, KeyAction};
 use wasp_emu::runner::{on_big_stack, Session, MAX_STEP_US};
 use wasp_emu::{Profile, Screen, Script};
 
@@ -57,12 +57,26 @@ fn run(script: &Script, profile: &Profile) -> Result<(), String> {
         true,
     )?;
     let mut buffer = vec![0u32; w.saturating_mul(h)];
+    // Keys held now: a key the window reports again while held is an auto-repeat.
+    let mut held: Vec<Kb> = Vec::new();
     // About 60 redraws a second.
     let frame_us = 16_000;
     while window.is_open() && session.now() < script.duration_us {
-        for key in window.get_keys_pressed(KeyRepeat::No) {
+        for key in window.get_keys_pressed(KeyRepeat::Yes) {
+            let action = if held.contains(&key) {
+                KeyAction::Repeat
+            } else {
+                held.push(key);
+                KeyAction::Down
+            };
             if let Some(k) = remote(key) {
-                session.press(k);
+                session.key_event(k, action);
+            }
+        }
+        for key in window.get_keys_released() {
+            held.retain(|k| *k != key);
+            if let Some(k) = remote(key) {
+                session.key_event(k, KeyAction::Up);
             }
         }
         let next = session.tick();
