@@ -6,6 +6,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod cross;
+mod sysroot;
 
 const HELP: &str = "\
 cargo xtask <command>
