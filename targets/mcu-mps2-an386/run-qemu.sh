@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the firmware, boots it twice in QEMU (the runner in .cargo/config.toml:
+# mps2-an386, -icount, defmt-print), checks that the two decoded logs are identical
+# byte for byte, timestamps included, and that they equal expected.log without the
+# timestamps (so a change in how long the runtime takes does not need a new golden;
+# a change in what it logs or in its heap and stack figures does: rerun with --bless). Exits non-zero on a build failure, a fault or failed
+# self-check (QEMU's exit status), a hang (timeout), or any difference.
+# Needs: qemu-system-arm, the thumbv7em-none-eabihf target, defmt-print on PATH.
+# `--bless` rewrites expected.log from the first run instead of comparing.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+for tool in qemu-system-arm defmt-print; do
+    command -v "$tool" >/dev/null || { echo "run-qemu.sh: $tool not found" >&2; exit 2; }
+done
+
+cargo build --release --quiet
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+for run in 1 2; do
+    start=$(date +%s%N)
+    if ! timeout 60 cargo run --release --quiet >"$out/run$run.log"; then
+        echo "run-qemu.sh: run $run failed (fault, failed check or timeout):" >&2
+        cat "$out/run$run.log" >&2
+        exit 1
+    fi
+    echo "run $run: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+done
+
+# The log without its timestamps (the first field).
+sed -E 's/^[0-9]+\.[0-9]+ //' "$out/run1.log" >"$out/lines.log"
+if [[ "${1:-}" == "--bless" ]]; then
+    cp "$out/lines.log" expected.log
+    echo "expected.log rewritten"
+fi
+cmp -s "$out/run1.log" "$out/run2.log" || {
+    echo "run-qemu.sh: two runs differ:" >&2
+    diff "$out/run1.log" "$out/run2.log" >&2 || true
+    exit 1
+}
+diff -u expected.log "$out/lines.log" || { echo "run-qemu.sh: log differs from expected.log" >&2; exit 1; }
+cat "$out/run1.log"
+echo "mps2-an386: both runs equal expected.log"

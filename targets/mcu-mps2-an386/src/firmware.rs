@@ -1,0 +1,303 @@
+//! The firmware proper: heap, clock, port, the module's run, the report, the exit.
+
+extern crate alloc;
+
+use core::alloc::{GlobalAlloc, Layout};
+use core::mem::MaybeUninit;
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+
+use cortex_m::peripheral::syst::SystClkSource;
+use cortex_m::peripheral::SYST;
+use cortex_m_rt::{entry, exception, ExceptionFrame};
+use embedded_alloc::LlffHeap;
+use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
+use wasp_core::abi::player::{feature, LogLevel};
+use wasp_core::{Limits, LoadError, Port, Runtime, Tick};
+
+#[cfg(feature = "rtt")]
+use defmt_rtt as _;
+#[cfg(all(feature = "semihosting", not(feature = "rtt")))]
+use defmt_semihosting as _;
+
+use crate::{board, clock, stack};
+
+/// The heap allocator with a count of the bytes in use and their peak.
+struct CountingHeap {
+    heap: LlffHeap,
+    used: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+// SAFETY: forwards to `LlffHeap`, which upholds `GlobalAlloc`'s contract; the
+// counters only observe the sizes.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for CountingHeap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `alloc`'s contract, passed on unchanged.
+        let ptr = unsafe { self.heap.alloc(layout) };
+        if !ptr.is_null() {
+            let used = self.used.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            self.peak.fetch_max(used, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller upholds `dealloc`'s contract, passed on unchanged.
+        unsafe { self.heap.dealloc(ptr, layout) };
+        self.used.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static HEAP: CountingHeap = CountingHeap {
+    heap: LlffHeap::empty(),
+    used: AtomicUsize::new(0),
+    peak: AtomicUsize::new(0),
+};
+
+/// Completed SysTick periods.
+static PERIODS: AtomicU32 = AtomicU32::new(0);
+
+#[exception]
+fn SysTick() {
+    PERIODS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Microseconds since the clock started. Reads the period count on both sides of the
+/// counter so a wrap between the reads is not lost.
+fn uptime_us() -> u64 {
+    loop {
+        let before = PERIODS.load(Ordering::Relaxed);
+        let current = SYST::get_current();
+        if PERIODS.load(Ordering::Relaxed) == before {
+            return clock::micros(before, current);
+        }
+    }
+}
+
+defmt::timestamp!("{=u64:us}", uptime_us());
+
+/// Port time now (µs): the board's epoch plus the uptime.
+fn now_us() -> i64 {
+    board::EPOCH_US.saturating_add(i64::try_from(uptime_us()).unwrap_or(i64::MAX))
+}
+
+/// The board's port: the clock and the log; every other service is unsupported.
+struct BoardPort {
+    /// Lines the module logged.
+    lines: u32,
+}
+
+impl Port for BoardPort {
+    fn now_us(&mut self) -> i64 {
+        now_us()
+    }
+
+    fn log(&mut self, level: LogLevel, line: &str) {
+        self.lines += 1;
+        match level {
+            LogLevel::Error => defmt::error!("module: {=str}", line),
+            LogLevel::Warn => defmt::warn!("module: {=str}", line),
+            LogLevel::Info => defmt::info!("module: {=str}", line),
+            _ => defmt::debug!("module: {=str}", line),
+        }
+    }
+
+    fn decoding_info(&mut self, _: &DecodingQuery, _: &str) -> DecodingInfo {
+        DecodingInfo::default()
+    }
+
+    fn display_info(&mut self) -> DisplayInfo {
+        DisplayInfo::default()
+    }
+
+    fn audio_info(&mut self) -> AudioOutputInfo {
+        AudioOutputInfo::default()
+    }
+
+    fn features(&mut self) -> u64 {
+        // The `hello` module requires a graphics plane, fetch and input. This board
+        // offers them as seams whose every call is answered `Unsupported` (the
+        // `Port` defaults) until the display, buttons and storage are wired; the
+        // module degrades as it does on any device whose calls fail.
+        feature::GRAPHICS | feature::FETCH | feature::INPUT
+    }
+}
+
+/// Ends the QEMU run (semihosting `SYS_EXIT`) with success or failure.
+fn exit(success: bool) -> ! {
+    use cortex_m_semihosting::debug;
+    debug::exit(if success {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    // Only reached without a debugger or QEMU to take the exit: reset.
+    cortex_m::peripheral::SCB::sys_reset()
+}
+
+/// Bytes of stack used so far and whether the stack reached the bottom of its region.
+fn stack_use() -> (usize, bool) {
+    extern "C" {
+        static _stack_end: u32;
+        static _stack_start: u32;
+    }
+    #[allow(unsafe_code)]
+    // SAFETY: cortex-m-rt's linker script defines both symbols as the bounds of the
+    // stack region (word-aligned, `_stack_end` below `_stack_start`); the words below
+    // the current stack pointer are only read, and nothing else uses them.
+    let words = unsafe {
+        let bottom = core::ptr::addr_of!(_stack_end);
+        let top = core::ptr::addr_of!(_stack_start);
+        let len = (top as usize - bottom as usize) / 4;
+        core::slice::from_raw_parts(bottom, len)
+    };
+    (stack::high_water(words), stack::overflowed(words))
+}
+
+/// Logs why the module did not load: the variant and its figures (no `core::fmt`,
+/// which would cost flash).
+fn log_load_error(error: &LoadError) {
+    match error {
+        LoadError::TooLarge { size, max } => {
+            defmt::error!("load: module is {=usize} B, at most {=usize}", size, max)
+        }
+        LoadError::MissingFeatures { missing } => {
+            defmt::error!("load: missing features {=u64:#x}", missing)
+        }
+        LoadError::MemoryTooLarge { initial, cap } => {
+            defmt::error!(
+                "load: initial memory {=u64} B over cap {=usize}",
+                initial,
+                cap
+            )
+        }
+        LoadError::Malformed(m) | LoadError::Instantiate(m) => {
+            defmt::error!("load: {=str}", m.as_str())
+        }
+        LoadError::BadImport { import, reason } => {
+            defmt::error!("load: import {=str}: {=str}", import.as_str(), reason)
+        }
+        LoadError::BadExport { name, expected } => {
+            defmt::error!("load: export {=str} must be {=str}", name, expected)
+        }
+        LoadError::InitFailed { last_logs, .. } => {
+            defmt::error!("load: wasp_init failed");
+            for line in last_logs {
+                defmt::error!("  {=str}", line.as_str());
+            }
+        }
+        LoadError::InitFaulted(_) => defmt::error!("load: wasp_init faulted"),
+        _ => defmt::error!("load: not a wasp module for this runtime"),
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    static mut HEAP_MEM: [MaybeUninit<u8>; board::HEAP_BYTES] =
+        [MaybeUninit::uninit(); board::HEAP_BYTES];
+    // SAFETY: called once, before any allocation; `HEAP_MEM` is only used here
+    // (cortex-m-rt's `#[entry]` makes this `static mut` a unique `&mut`).
+    #[allow(unsafe_code)]
+    unsafe {
+        HEAP.heap
+            .init(HEAP_MEM.as_mut_ptr() as usize, board::HEAP_BYTES)
+    }
+
+    let Some(mut core) = cortex_m::Peripherals::take() else {
+        defmt::error!("peripherals already taken");
+        exit(false)
+    };
+    core.SYST.set_clock_source(SystClkSource::Core);
+    core.SYST.set_reload(clock::RELOAD);
+    core.SYST.clear_current();
+    core.SYST.enable_interrupt();
+    core.SYST.enable_counter();
+
+    defmt::info!(
+        "{=str}: heap {=usize} B, guest memory cap {=usize} B",
+        board::NAME,
+        board::HEAP_BYTES,
+        board::GUEST_MEMORY_BYTES
+    );
+    let limits = Limits {
+        guest_memory_bytes: board::GUEST_MEMORY_BYTES,
+        ..Limits::small()
+    };
+    let mut runtime = Runtime::new(BoardPort { lines: 0 }, limits, alloc::vec::Vec::new());
+    match runtime.load(wasp_modules::HELLO) {
+        Ok(_) => defmt::info!(
+            "loaded hello ({=usize} B), heap in use {=usize} B",
+            wasp_modules::HELLO.len(),
+            HEAP.used.load(Ordering::Relaxed)
+        ),
+        Err(error) => {
+            log_load_error(&error);
+            exit(false)
+        }
+    }
+
+    let mut ticks = 0;
+    let mut slices = 0;
+    while ticks < board::TICKS {
+        let next = match runtime.tick(now_us()) {
+            Ok(Tick::Ran { next_us }) => {
+                ticks += 1;
+                next_us
+            }
+            Ok(Tick::Sliced) => {
+                slices += 1;
+                continue;
+            }
+            Err(_) => {
+                defmt::error!("module faulted after {=u32} ticks", ticks);
+                exit(false)
+            }
+        };
+        // Sleep until the module's next tick (SysTick wakes the core every period).
+        while now_us() < next {
+            cortex_m::asm::wfi();
+        }
+    }
+
+    let (stack_bytes, overflowed) = stack_use();
+    defmt::info!(
+        "ran {=u32} ticks ({=u32} sliced), module logged {=u32} lines",
+        ticks,
+        slices,
+        runtime.port().lines
+    );
+    defmt::info!(
+        "guest memory {=usize} B, heap in use {=usize} B, heap high-water {=usize} B",
+        runtime.guest_memory_bytes(),
+        HEAP.used.load(Ordering::Relaxed),
+        HEAP.peak.load(Ordering::Relaxed)
+    );
+    defmt::info!("stack high-water {=usize} B", stack_bytes);
+    if overflowed {
+        defmt::error!("the stack reached the bottom of its region");
+        exit(false)
+    }
+    defmt::info!("Test OK");
+    exit(true)
+}
+
+#[exception]
+#[allow(unsafe_code)]
+unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
+    defmt::error!(
+        "HardFault at pc {=u32:#010x}, lr {=u32:#010x}",
+        frame.pc(),
+        frame.lr()
+    );
+    exit(false)
+}
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    // Only the fact and no message: formatting `PanicInfo` would pull `core::fmt` and
+    // wasmi's Debug code into flash (~110 KB, FINDINGS.md).
+    defmt::error!("panic");
+    exit(false)
+}
