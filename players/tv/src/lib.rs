@@ -134,11 +134,17 @@ impl Player for Tv {
             self.saver.tick(now_us, &self.url, &self.view, false);
         }
         self.present(now_us);
-        if self.ui.is_some() {
-            next.min(now_us + UI_WAKE_US)
-        } else {
-            next
+        if self.ui.is_none() {
+            return next;
         }
+        let mut next = next.min(now_us + UI_WAKE_US);
+        // Wake at the next cue boundary, so a subtitle is cleared at its end.
+        if self.view.state == PlayerState::Playing {
+            if let Some(boundary) = self.player.next_cue_change_us() {
+                next = next.min(now_us + (boundary - self.view.position_us).max(0));
+            }
+        }
+        next
     }
 }
 

@@ -419,6 +419,13 @@ fn subtitles_show_their_cues_at_their_times() {
             .active_cues()
             .map(|c| c.plain_text())
             .collect();
+        // The next change on screen is the next cue boundary after the position.
+        let next = [500_000, 1_500_000, 2_000_000, 3_250_000]
+            .into_iter()
+            .find(|b| *b > position);
+        if session.player.subtitle().is_some() && position > 100_000 {
+            assert_eq!(session.player.next_cue_change_us(), next, "at {position}");
+        }
         seen.push((position, text));
     }
     assert_eq!(session.player.subtitle_options().len(), 1);

@@ -255,6 +255,19 @@ impl Player {
             .filter(move |c| c.is_active_at(t))
     }
 
+    /// The next presentation time after the position at which the cues on screen
+    /// change (a cue starts or ends), µs; `None` when none is known. A display wakes
+    /// then, so a cue is drawn from its start and cleared exactly at its end.
+    pub fn next_cue_change_us(&self) -> Option<i64> {
+        let t = self.position_us;
+        self.subtitles
+            .iter()
+            .flat_map(|s| s.cues.iter())
+            .flat_map(|c| [c.start.0, c.end.0])
+            .filter(|&b| b > t)
+            .min()
+    }
+
     /// The subtitle renditions on offer.
     pub fn subtitle_options(&self) -> &[SubtitleOption] {
         &self.subtitle_options
