@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the firmware, boots it twice in QEMU (the runner in .cargo/config.toml:
-# mps2-an386, -icount, defmt-print), checks that the two decoded logs are identical
+# Builds the firmware of the board folder it is run from (the other mps2 boards link
+# to this script), boots it twice in QEMU (the runner in .cargo/config.toml:
+# the board's machine, -icount, defmt-print), checks that the two decoded logs are identical
 # byte for byte, timestamps included, and that they equal expected.log without the
 # timestamps (so a change in how long the runtime takes does not need a new golden;
 # a change in what it logs or in its heap and stack figures does: rerun with --bless). Exits non-zero on a build failure, a fault or failed
@@ -41,4 +42,4 @@ cmp -s "$out/run1.log" "$out/run2.log" || {
 }
 diff -u expected.log "$out/lines.log" || { echo "run-qemu.sh: log differs from expected.log" >&2; exit 1; }
 cat "$out/run1.log"
-echo "mps2-an386: both runs equal expected.log"
+echo "$(basename "$PWD"): both runs equal expected.log"

@@ -12,10 +12,13 @@
 // The board-independent pieces build for the firmware and for the host's tests.
 // The profile's sizes are for the firmware; host tests use the clock's rate only.
 #[cfg(any(test, target_os = "none"))]
-#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code, unused_imports))]
 mod board;
 #[cfg(any(test, target_os = "none"))]
 mod clock;
+#[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod mps2;
 #[cfg(any(test, target_os = "none"))]
 mod stack;
 

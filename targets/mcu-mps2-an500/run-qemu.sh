@@ -1,0 +1,1 @@
+../mcu-mps2-an386/run-qemu.sh

@@ -1,0 +1,31 @@
+//! Firmware for QEMU's `mps2-an500` board (Cortex-M7): the `mps2-an386` firmware
+//! (`wasp-core` running the `hello` module, defmt logs, heap and stack high-water
+//! marks, the verdict as QEMU's exit status) with this board's profile and `memory.x`.
+//!
+//! `cargo run --release` in this folder boots it in QEMU and decodes its log;
+//! `run-qemu.sh` compares that log with `expected.log`. On a host the crate builds to a
+//! stub.
+#![cfg_attr(target_os = "none", no_std, no_main)]
+
+// The profile's sizes are for the firmware; host tests use the clock's rate only.
+#[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code, unused_imports))]
+mod board;
+#[cfg(any(test, target_os = "none"))]
+#[path = "../../mcu-mps2-an386/src/clock.rs"]
+mod clock;
+#[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+#[path = "../../mcu-mps2-an386/src/mps2.rs"]
+mod mps2;
+#[cfg(any(test, target_os = "none"))]
+#[path = "../../mcu-mps2-an386/src/stack.rs"]
+mod stack;
+
+#[cfg(target_os = "none")]
+#[path = "../../mcu-mps2-an386/src/firmware.rs"]
+mod firmware;
+
+/// Host builds: nothing to run (the firmware is for `thumbv7em-none-eabihf`).
+#[cfg(not(target_os = "none"))]
+fn main() {}
