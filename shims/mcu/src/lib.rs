@@ -1,0 +1,18 @@
+//! # wasp-shim-mcu: the microcontroller port's drivers
+//!
+//! Written against `embedded-hal` 1.0 traits only, so they run on any HAL:
+//!
+//! * [`buttons`] — GPIO buttons, debounced, delivered as remote-control key events.
+//! * [`st7789`] — an ST7789-class SPI display written in stripes: a full 240x240
+//!   RGB565 framebuffer (115 KB) does not fit a microcontroller's RAM budget, so the
+//!   graphics plane is rasterised a band of rows at a time and each band is sent into
+//!   its window of the panel's own memory.
+//!
+//! A small driver of ours rather than `mipidsi`: the stripe writer needs three
+//! commands (column and row address set, memory write) and the panel's wake-up
+//! sequence; `mipidsi` brings a pixel-by-pixel `DrawTarget` and its own interface
+//! layer that the stripe path would not use.
+#![no_std]
+
+pub mod buttons;
+pub mod st7789;
