@@ -53,7 +53,12 @@ impl MediaStore {
     /// # Errors
     /// `BudgetExceeded`, `TooManyHandles`, `InvalidArgument` for a negative reserve.
     pub fn create(&mut self, reserve: i64) -> Result<u32, Status> {
-        let reserve = usize::try_from(reserve).map_err(|_| Status::InvalidArgument)?;
+        if reserve < 0 {
+            return Err(Status::InvalidArgument);
+        }
+        // More than the address space is more than any budget: the same answer on 32-
+        // and 64-bit hosts.
+        let reserve = usize::try_from(reserve).map_err(|_| Status::BudgetExceeded)?;
         self.room(reserve)?;
         let mut data = Vec::new();
         data.try_reserve_exact(reserve)

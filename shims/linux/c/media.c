@@ -517,7 +517,7 @@ static int stall_at(const decoder *dec, int64_t *at) {
 }
 
 static int starved(const decoder *dec, int64_t position) {
-  int64_t at;
+  int64_t at = 0; /* set by stall_at when it returns nonzero */
   if (dec->eos) return 0;
   return !stall_at(dec, &at) || position >= at;
 }

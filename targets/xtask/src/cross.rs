@@ -209,10 +209,7 @@ fn programs() -> Result<Vec<Program>, String> {
             "tv-stick: ended after 19.990 s",
             "tv-stick: 500 pictures shown, 939 audio frames decoded",
         ],
-        // shims/linux/c/media.c `starved()`: gcc 12 at -O1 without sanitizers warns
-        // that `at` may be used uninitialised (a false positive: stall_at sets it when
-        // it returns 1); kept a warning, not an error, until the port initialises it.
-        cflags: &["-Wno-error=maybe-uninitialized"],
+        cflags: &[],
         media: true,
         goldens: &[(
             "frames.framemd5",

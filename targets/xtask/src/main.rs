@@ -146,6 +146,8 @@ fn test() -> Result<(), String> {
                 "wasp-raster",
                 "-p",
                 "wasp-engine",
+                "-p",
+                "wasp-font",
                 "--target",
                 target,
             ]),
@@ -165,6 +167,10 @@ fn test() -> Result<(), String> {
             "wasp-raster",
             "-p",
             "wasp-engine",
+            "-p",
+            "wasp-font",
+            "-p",
+            "wasp-tv",
             "-p",
             "wasp-sim",
         ]),
@@ -226,6 +232,8 @@ const FUZZ_TARGETS: &[(&str, &str)] = &[
     ("players/engine", "ts"),
     ("players/engine", "mp4"),
     ("players/engine", "webvtt"),
+    ("players/font", "font_text"),
+    ("players/font", "font_atlas"),
 ];
 
 /// Runs every fuzz target for `seconds` each (cargo fuzz needs nightly: the fuzz

@@ -95,10 +95,12 @@ pub fn fetch_read_to_store<P: Port + 'static>(
     call(&mut c, |_, h| {
         let id = *h.fetches.get(fetch as u32)?;
         h.store.bytes(object as u32)?;
-        // The count is returned as an i32: move at most i32::MAX per call.
-        let max = usize::try_from(max)
-            .map_err(|_| Status::InvalidArgument)?
-            .min(i32::MAX as usize);
+        // The count is returned as an i32: move at most i32::MAX per call. A negative
+        // maximum is wrong; a huge one is a cap, the same on 32- and 64-bit hosts.
+        if max < 0 {
+            return Err(Status::InvalidArgument);
+        }
+        let max = usize::try_from(max.min(i64::from(i32::MAX))).unwrap_or(usize::MAX);
         let mut moved = 0usize;
         while moved < max {
             let info = h.port.fetch_info(id);
