@@ -81,7 +81,8 @@ impl<P: InputPin> Button<P> {
     }
 }
 
-/// A set of buttons sampled together.
+/// A set of buttons sampled together. They share one pin type: HALs whose pins are
+/// types of their own per pin offer a type-erased pin for this (`AnyPin`, `ErasedPin`).
 #[derive(Debug)]
 pub struct Buttons<P, const N: usize> {
     buttons: [Button<P>; N],

@@ -53,6 +53,16 @@ pub enum Error<S, P> {
     Bounds,
 }
 
+impl<S: core::fmt::Debug, P: core::fmt::Debug> core::fmt::Display for Error<S, P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::Spi(e) => write!(f, "display SPI write failed: {e:?}"),
+            Error::Pin(e) => write!(f, "display D/CX pin failed: {e:?}"),
+            Error::Bounds => f.write_str("stripe outside the panel or of the wrong size"),
+        }
+    }
+}
+
 /// The panel: its bus, its D/CX pin, its size and where its visible area starts in the
 /// controller's 240x320 memory.
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 //! the heap, the statics and the stack must fit in it together; the stack gets what the
 //! heap and the statics leave.
 
-pub use crate::mps2::{CORE_CLOCK_HZ, EPOCH_US, GUEST_MEMORY_BYTES, SYSTICK_PERIOD_US, TICKS};
+pub use crate::mps2::{CORE_CLOCK_HZ, EPOCH_US, GUEST_MEMORY_BYTES, RUN_US, SYSTICK_PERIOD_US};
 
 /// Board name, for the log.
 pub const NAME: &str = "mps2-an386";

@@ -11,14 +11,18 @@ use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use embedded_alloc::LlffHeap;
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
+use wasp_core::abi::key::{Key, KeyAction};
 use wasp_core::abi::player::{feature, LogLevel};
-use wasp_core::{Limits, LoadError, Port, Runtime, Tick};
+use wasp_core::{HostEvent, Limits, LoadError, Port, Runtime, Tick};
+use wasp_shim_mcu::buttons::{Active, Button, Buttons};
 
 #[cfg(feature = "rtt")]
 use defmt_rtt as _;
 #[cfg(all(feature = "semihosting", not(feature = "rtt")))]
 use defmt_semihosting as _;
 
+use crate::keys::{bouncy_press, two_presses, ScriptedPin};
+use crate::mps2::{HOLD_US, PRESS_LEFT, PRESS_OK, PRESS_RIGHT};
 use crate::{board, clock, stack};
 
 /// The heap allocator with a count of the bytes in use and their peak.
@@ -123,6 +127,18 @@ impl Port for BoardPort {
         // module degrades as it does on any device whose calls fail.
         feature::GRAPHICS | feature::FETCH | feature::INPUT
     }
+}
+
+/// The board's buttons: Right, Left and Ok on scripted active-low pins.
+fn scripted_buttons() -> Buttons<ScriptedPin, 3> {
+    static RIGHT: [(u64, bool); 12] = two_presses(PRESS_RIGHT, HOLD_US);
+    static LEFT: [(u64, bool); 6] = bouncy_press(PRESS_LEFT, HOLD_US);
+    static OK: [(u64, bool); 6] = bouncy_press(PRESS_OK, HOLD_US);
+    Buttons::new([
+        Button::new(ScriptedPin::new(&RIGHT, uptime_us), Key::Right, Active::Low),
+        Button::new(ScriptedPin::new(&LEFT, uptime_us), Key::Left, Active::Low),
+        Button::new(ScriptedPin::new(&OK, uptime_us), Key::Ok, Active::Low),
+    ])
 }
 
 /// Ends the QEMU run (semihosting `SYS_EXIT`) with success or failure.
@@ -238,9 +254,11 @@ fn main() -> ! {
         }
     }
 
-    let mut ticks = 0;
-    let mut slices = 0;
-    while ticks < board::TICKS {
+    let mut buttons = scripted_buttons();
+    let mut keys = 0u32;
+    let mut ticks = 0u32;
+    let mut slices = 0u32;
+    while uptime_us() < board::RUN_US {
         let next = match runtime.tick(now_us()) {
             Ok(Tick::Ran { next_us }) => {
                 ticks += 1;
@@ -255,17 +273,34 @@ fn main() -> ! {
                 exit(false)
             }
         };
-        // Sleep until the module's next tick (SysTick wakes the core every period).
-        while now_us() < next {
+        // Sleep until the module's next tick, sampling the buttons on every SysTick
+        // wake-up; a key wakes the module at once.
+        loop {
+            let mut pressed = false;
+            let Ok(()) = buttons.poll(now_us(), |event| {
+                if event.action == KeyAction::Down {
+                    defmt::info!(
+                        "key {=u32} down, settled at {=i64} us of uptime",
+                        event.key as u32,
+                        event.time_us - board::EPOCH_US
+                    );
+                }
+                keys += 1;
+                pressed |= runtime.push_event(HostEvent::Key(event)).is_ok();
+            });
+            if pressed || now_us() >= next || uptime_us() >= board::RUN_US {
+                break;
+            }
             cortex_m::asm::wfi();
         }
     }
 
     let (stack_bytes, overflowed) = stack_use();
     defmt::info!(
-        "ran {=u32} ticks ({=u32} sliced), module logged {=u32} lines",
+        "ran {=u32} ticks ({=u32} sliced), {=u32} key events, module logged {=u32} lines",
         ticks,
         slices,
+        keys,
         runtime.port().lines
     );
     defmt::info!(

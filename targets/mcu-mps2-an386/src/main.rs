@@ -1,6 +1,7 @@
 //! Firmware for QEMU's `mps2-an386` board (Cortex-M4F): `wasp-core` runs the `hello`
 //! module over a small port (SysTick clock, defmt logs, everything else unsupported),
-//! then reports heap and stack high-water marks and exits QEMU with the verdict.
+//! presses scripted, bouncing buttons through `wasp-shim-mcu`'s debouncer as remote
+//! keys, then reports heap and stack high-water marks and exits QEMU with the verdict.
 //!
 //! `cargo run --release` in this folder builds it for `thumbv7em-none-eabihf`, boots it
 //! in QEMU with a deterministic clock (`-icount`) and decodes its defmt log;
@@ -16,6 +17,8 @@
 mod board;
 #[cfg(any(test, target_os = "none"))]
 mod clock;
+#[cfg(any(test, target_os = "none"))]
+mod keys;
 #[cfg(any(test, target_os = "none"))]
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
 mod mps2;

@@ -13,8 +13,18 @@ pub const SYSTICK_PERIOD_US: u32 = 1_000;
 /// that grows past it faults).
 pub const GUEST_MEMORY_BYTES: usize = 192 * 1024;
 
-/// Ticks of the module the firmware runs before it reports and exits.
-pub const TICKS: u32 = 12;
+/// How long the firmware runs the module before it reports and exits, µs of uptime.
+pub const RUN_US: u64 = 1_200_000;
+
+/// The scripted button presses (see `keys`): Right twice, Left, then Ok, each held
+/// 80 ms and bouncing; uptime µs of each press.
+pub const PRESS_RIGHT: [u64; 2] = [300_000, 500_000];
+/// See [`PRESS_RIGHT`].
+pub const PRESS_LEFT: u64 = 700_000;
+/// See [`PRESS_RIGHT`].
+pub const PRESS_OK: u64 = 900_000;
+/// How long each scripted press is held, µs.
+pub const HOLD_US: u64 = 80_000;
 
 /// Port time the firmware starts at: a few seconds, not zero, so the module sees an
 /// ordinary monotonic clock (µs).

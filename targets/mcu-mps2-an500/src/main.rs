@@ -15,6 +15,9 @@ mod board;
 #[path = "../../mcu-mps2-an386/src/clock.rs"]
 mod clock;
 #[cfg(any(test, target_os = "none"))]
+#[path = "../../mcu-mps2-an386/src/keys.rs"]
+mod keys;
+#[cfg(any(test, target_os = "none"))]
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
 #[path = "../../mcu-mps2-an386/src/mps2.rs"]
 mod mps2;
