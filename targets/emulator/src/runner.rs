@@ -301,9 +301,7 @@ impl Session {
                 now.saturating_add(MAX_STEP_US)
             }
         };
-        self.guest_high_water = self
-            .guest_high_water
-            .max(self.runtime.guest_memory_bytes());
+        self.guest_high_water = self.guest_high_water.max(self.runtime.guest_memory_bytes());
         self.collect();
         next
     }
