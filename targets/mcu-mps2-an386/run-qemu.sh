@@ -4,7 +4,9 @@
 # the board's machine, -icount, defmt-print), checks that the two decoded logs are identical
 # byte for byte, timestamps included, and that they equal expected.log without the
 # timestamps (so a change in how long the runtime takes does not need a new golden;
-# a change in what it logs or in its heap and stack figures does: rerun with --bless). Exits non-zero on a build failure, a fault or failed
+# a change in what it logs or in its heap and stack figures does: rerun with --bless).
+# Then builds with feature fault-check and checks that the HardFault is logged and the
+# run fails. Exits non-zero on a build failure, a fault or failed
 # self-check (QEMU's exit status), a hang (timeout), or any difference.
 # Needs: qemu-system-arm, the thumbv7em-none-eabihf target, defmt-print on PATH.
 # `--bless` rewrites expected.log from the first run instead of comparing.
@@ -43,3 +45,16 @@ cmp -s "$out/run1.log" "$out/run2.log" || {
 diff -u expected.log "$out/lines.log" || { echo "run-qemu.sh: log differs from expected.log" >&2; exit 1; }
 cat "$out/run1.log"
 echo "$(basename "$PWD"): both runs equal expected.log"
+
+# A fault must be reported and fail the run (not hang QEMU or pass).
+if timeout 60 cargo run --release --quiet --features fault-check >"$out/fault.log"; then
+    echo "run-qemu.sh: the fault-check build exited with success" >&2
+    cat "$out/fault.log" >&2
+    exit 1
+fi
+grep -q 'ERROR HardFault at pc' "$out/fault.log" || {
+    echo "run-qemu.sh: the fault-check build did not report its HardFault:" >&2
+    cat "$out/fault.log" >&2
+    exit 1
+}
+echo "$(basename "$PWD"): a HardFault is logged and fails the run"

@@ -254,6 +254,11 @@ fn main() -> ! {
         }
     }
 
+    if cfg!(feature = "fault-check") {
+        defmt::info!("fault-check: executing an undefined instruction");
+        cortex_m::asm::udf();
+    }
+
     let mut buttons = scripted_buttons();
     let mut keys = 0u32;
     let mut ticks = 0u32;
