@@ -3,7 +3,8 @@
 //! Written against `embedded-hal` 1.0 traits only, so they run on any HAL:
 //!
 //! * [`buttons`] — GPIO buttons, debounced, delivered as remote-control key events.
-//! * [`st7789`] — an ST7789-class SPI display written in stripes: a full 240x240
+//! * [`st7789`] — an ST7789-class SPI display written in stripes, and [`stripes`] —
+//!   the graphics plane narrowed to RGB565 and sent a stripe at a time: a full 240x240
 //!   RGB565 framebuffer (115 KB) does not fit a microcontroller's RAM budget, so the
 //!   graphics plane is rasterised a band of rows at a time and each band is sent into
 //!   its window of the panel's own memory.
@@ -16,3 +17,4 @@
 
 pub mod buttons;
 pub mod st7789;
+pub mod stripes;
