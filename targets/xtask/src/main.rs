@@ -6,6 +6,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 mod cross;
+mod mcu;
 mod sysroot;
 
 const HELP: &str = "\
@@ -26,6 +27,10 @@ cargo xtask <command>
             their output compared with x86_64's; prints the libraries' sizes per
             target (needs Debian's cross compilers and qemu-user-static, which
             .ci/run installs: see hardware-tests/qemu/README.md)
+  mcu       the Cortex-M firmware of each QEMU board (targets/mcu-mps2-*) booted
+            under qemu-system-arm twice with -icount: decoded defmt logs identical
+            and equal to the board's expected.log, a HardFault logged and failing
+            the run; the RTT build compiled (installs defmt-print when missing)
   fuzz [s]  run every fuzz target for s seconds (default 60; `test` runs each for 10);
             installs the nightly toolchain and cargo-fuzz when missing
   bench     run the criterion benchmarks (not part of `test`: figures go to docs/perf.md)
@@ -43,6 +48,7 @@ fn main() -> ExitCode {
         Some("modules") => modules(),
         Some("size") => size().map(|_| ()),
         Some("cross") => cross::cross(),
+        Some("mcu") => mcu::mcu(),
         Some("fuzz") => fuzz(rest.first().and_then(|s| s.parse().ok()).unwrap_or(60)),
         Some("bench") => run(
             "benchmarks",
@@ -133,6 +139,7 @@ fn test() -> Result<(), String> {
     )?;
     run("tests", cargo().args(["test", "--workspace"]))?;
     cross::cross()?;
+    mcu::mcu()?;
     for target in ["thumbv7em-none-eabihf", "riscv32imac-unknown-none-elf"] {
         run(
             &format!("no_std build for {target}"),
