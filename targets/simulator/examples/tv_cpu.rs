@@ -19,17 +19,10 @@ use wasp_core::abi::key::Key;
 use wasp_core::abi::player::PlayerState;
 use wasp_core::Limits;
 use wasp_sim::ModuleSession;
-use wasp_testkit::content::{Audio, HlsVod};
+use wasp_testkit::content::{Audio, HlsVod, TV_LADDER};
 use wasp_testkit::{TestPort, Trace};
 
 const BASE: &str = "http://cdn.test/vod";
-const LADDER: &[(u64, u32, u32)] = &[
-    (400_000, 416, 234),
-    (1_000_000, 640, 360),
-    (2_000_000, 960, 540),
-    (3_500_000, 1280, 720),
-    (6_000_000, 1920, 1080),
-];
 
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
@@ -44,7 +37,7 @@ fn main() -> Result<(), String> {
     port.keep_trace = false;
     port.network
         .set_trace(Trace::constant(20_000_000 / 8).anchored(port.now));
-    HlsVod::new(LADDER, 4_000_000, (seconds + 30) * 1_000_000)
+    HlsVod::new(TV_LADDER, 4_000_000, (seconds + 30) * 1_000_000)
         .audio(Audio::Rendition)
         .serve(&mut port, BASE)
         .map_err(|e| e.to_string())?;

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use wasp_engine::player::AbrRule;
 use wasp_sim::bench::{canonical_content, parse_trace, row, run_trace, TraceRun, TABLE_HEADER};
-use wasp_testkit::content::{Audio, HlsVod};
+use wasp_testkit::content::{Audio, HlsVod, TV_LADDER};
 
 const CHUNKS: &str =
     include_str!("../../../players/engine/fixtures/traces/envivio_chunk_sizes.csv");
@@ -75,18 +75,7 @@ fn main() -> ExitCode {
             }
         }
     } else {
-        HlsVod::new(
-            &[
-                (400_000, 416, 234),
-                (1_000_000, 640, 360),
-                (2_000_000, 960, 540),
-                (3_500_000, 1280, 720),
-                (6_000_000, 1920, 1080),
-            ],
-            4_000_000,
-            duration_s * 1_000_000,
-        )
-        .audio(Audio::Rendition)
+        HlsVod::new(TV_LADDER, 4_000_000, duration_s * 1_000_000).audio(Audio::Rendition)
     };
     let started = std::time::Instant::now();
     let mut table = vec![TABLE_HEADER.to_owned()];

@@ -9,18 +9,11 @@ use wasp_core::abi::player::PlayerState;
 use wasp_core::Limits;
 use wasp_engine::player::Command;
 use wasp_sim::ModuleSession;
-use wasp_testkit::content::{Audio, HlsLive, HlsVod};
+use wasp_testkit::content::{Audio, HlsLive, HlsVod, TV_LADDER};
 use wasp_testkit::{TestPort, Trace};
 
 const BASE: &str = "http://cdn.test/vod";
 const MBPS: u64 = 1_000_000 / 8;
-const LADDER: &[(u64, u32, u32)] = &[
-    (400_000, 416, 234),
-    (1_000_000, 640, 360),
-    (2_000_000, 960, 540),
-    (3_500_000, 1280, 720),
-    (6_000_000, 1920, 1080),
-];
 /// The guest memory goal of a TV stick.
 const BUDGET: usize = 8 << 20;
 
@@ -66,7 +59,7 @@ fn guest_memory_stays_under_budget_in_every_scenario() {
     with_big_stack(|| {
         // Cold start on 5 Mbit/s, two minutes.
         let mut port = port_with(Trace::constant(5 * MBPS));
-        HlsVod::new(LADDER, 4_000_000, 120_000_000)
+        HlsVod::new(TV_LADDER, 4_000_000, 120_000_000)
             .audio(Audio::Rendition)
             .serve(&mut port, BASE)
             .unwrap();
@@ -76,7 +69,7 @@ fn guest_memory_stays_under_budget_in_every_scenario() {
 
         // 8 -> 1 Mbit/s.
         let mut port = port_with(Trace::steps(&[(0, 8 * MBPS), (40_000_000, MBPS)]).unwrap());
-        HlsVod::new(LADDER, 4_000_000, 120_000_000)
+        HlsVod::new(TV_LADDER, 4_000_000, 120_000_000)
             .audio(Audio::Rendition)
             .serve(&mut port, BASE)
             .unwrap();
@@ -89,7 +82,7 @@ fn guest_memory_stays_under_budget_in_every_scenario() {
         let start = port.now;
         port.network
             .schedule_outage(start + 20_000_000, start + 40_000_000);
-        HlsVod::new(LADDER, 4_000_000, 120_000_000)
+        HlsVod::new(TV_LADDER, 4_000_000, 120_000_000)
             .audio(Audio::Rendition)
             .serve(&mut port, BASE)
             .unwrap();
@@ -99,7 +92,7 @@ fn guest_memory_stays_under_budget_in_every_scenario() {
 
         // Seek storm.
         let mut port = port_with(Trace::constant(20 * MBPS));
-        HlsVod::new(LADDER, 4_000_000, 300_000_000)
+        HlsVod::new(TV_LADDER, 4_000_000, 300_000_000)
             .audio(Audio::Rendition)
             .serve(&mut port, BASE)
             .unwrap();
@@ -117,7 +110,7 @@ fn guest_memory_stays_under_budget_in_every_scenario() {
         // Ten minutes of live.
         let mut port = port_with(Trace::constant(6 * MBPS));
         let live = HlsLive::new(
-            HlsVod::new(LADDER, 4_000_000, 0).audio(Audio::Rendition),
+            HlsVod::new(TV_LADDER, 4_000_000, 0).audio(Audio::Rendition),
             "http://cdn.test/live",
             6,
             port.now - 60_000_000,

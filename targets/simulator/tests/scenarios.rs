@@ -10,23 +10,14 @@ use wasp_core::abi::media::TrackKind;
 use wasp_core::abi::player::PlayerState;
 use wasp_engine::player::{Command, PlayerConfig};
 use wasp_sim::Session;
-use wasp_testkit::content::{Audio, HlsLive, HlsVod};
+use wasp_testkit::content::{Audio, HlsLive, HlsVod, TV_LADDER};
 use wasp_testkit::{TestPort, Trace};
 
 const BASE: &str = "http://cdn.test/vod";
 const MBPS: u64 = 1_000_000 / 8; // bytes per second in one Mbit/s
 
-/// The ladder of the scenarios: 0.4, 1, 2, 3.5 and 6 Mbit/s.
-const LADDER: &[(u64, u32, u32)] = &[
-    (400_000, 416, 234),
-    (1_000_000, 640, 360),
-    (2_000_000, 960, 540),
-    (3_500_000, 1280, 720),
-    (6_000_000, 1920, 1080),
-];
-
 fn vod(duration_us: i64) -> HlsVod {
-    HlsVod::new(LADDER, 4_000_000, duration_us).audio(Audio::Rendition)
+    HlsVod::new(TV_LADDER, 4_000_000, duration_us).audio(Audio::Rendition)
 }
 
 fn session(port: TestPort) -> Session {
@@ -56,7 +47,7 @@ fn fetched_bitrates(s: &Session) -> Vec<u64> {
         .filter(|r| r.url.ends_with(".m4s") && r.url.contains("/v"))
         .filter_map(|r| {
             let v: usize = r.url.rsplit('/').nth(1)?.strip_prefix('v')?.parse().ok()?;
-            Some(LADDER[v].0)
+            Some(TV_LADDER[v].0)
         })
         .collect()
 }

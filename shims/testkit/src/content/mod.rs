@@ -106,6 +106,17 @@ pub struct Rung {
     pub height: u32,
 }
 
+/// The ladder of a typical TV service, `(bits/s, width, height)`: 0.4, 1, 2, 3.5 and
+/// 6 Mbit/s, 234p to 1080p. The simulator's sessions, its scenarios and the TV
+/// module's memory and CPU measurements all play it.
+pub const TV_LADDER: &[(u64, u32, u32)] = &[
+    (400_000, 416, 234),
+    (1_000_000, 640, 360),
+    (2_000_000, 960, 540),
+    (3_500_000, 1280, 720),
+    (6_000_000, 1920, 1080),
+];
+
 /// Most frames in one segment.
 const MAX_SEGMENT_FRAMES: u64 = 1 << 16;
 /// Longest stream (twelve days; live streams use this).
