@@ -69,8 +69,7 @@ impl Menu {
 
     /// Handles a key.
     pub fn key(&mut self, key: Key, view: &View) -> Outcome {
-        let labels = Strings::default();
-        let count = rows(self.tab, view, &labels).len();
+        let rows = rows(self.tab, view, &Strings::default());
         match key {
             Key::Back | Key::Menu => return Outcome::Close,
             Key::Left | Key::Right => {
@@ -85,10 +84,9 @@ impl Menu {
             Key::Audio => *self = Menu::open(Tab::Audio, view),
             Key::Subtitle => *self = Menu::open(Tab::Subtitles, view),
             Key::Up => self.focus = self.focus.saturating_sub(1),
-            Key::Down => self.focus = (self.focus + 1).min(count.saturating_sub(1)),
+            Key::Down => self.focus = (self.focus + 1).min(rows.len().saturating_sub(1)),
             Key::Ok => {
-                let row = rows(self.tab, view, &labels).into_iter().nth(self.focus);
-                let command = row.and_then(|r| r.command);
+                let command = rows.into_iter().nth(self.focus).and_then(|r| r.command);
                 return Outcome::Handled(command.map(Action::Engine));
             }
             _ => return Outcome::Pass,

@@ -87,7 +87,7 @@ pub fn draw(p: &mut Painter<'_>, title: &str, view: &View, preview_us: Option<i6
     // The row under the bar: icon, elapsed; remaining or LIVE at the right.
     let row = bar_y + m.px(24);
     let icon = m.px(30);
-    icon_state(list, m, view.state, (left, row + m.px(4)), icon);
+    icon_state(list, view.state, (left, row + m.px(4)), icon);
     let elapsed = clock(view.position_us);
     text.draw(
         list,
@@ -152,7 +152,7 @@ fn preview(list: &mut DrawList, text: &mut Text, m: &Metrics, x: i32, bar_y: i32
 }
 
 /// The play or pause symbol, `size` px square.
-fn icon_state(list: &mut DrawList, m: &Metrics, state: PlayerState, (x, y): (i32, i32), size: i32) {
+fn icon_state(list: &mut DrawList, state: PlayerState, (x, y): (i32, i32), size: i32) {
     if state == PlayerState::Paused {
         // Pause: two bars.
         let bar = (size / 3).max(1);
@@ -161,7 +161,6 @@ fn icon_state(list: &mut DrawList, m: &Metrics, state: PlayerState, (x, y): (i32
         return;
     }
     // Play: a right-pointing triangle, one row at a time.
-    let _ = m;
     for row in 0..size {
         let d = (2 * row + 1 - size).abs();
         let w = (size - d) * 7 / 8;
