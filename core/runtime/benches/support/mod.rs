@@ -9,7 +9,7 @@ use criterion::black_box;
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
 use wasp_core::abi::gfx::ImageDesc;
 use wasp_core::abi::player::{feature, LogLevel};
-use wasp_core::abi::Status;
+use wasp_core::abi::{Status, EXPORT_INIT, EXPORT_TICK};
 use wasp_core::{Limits, Port, PortId, Runtime};
 use wasp_testkit::wasm::module;
 
@@ -72,12 +72,13 @@ pub fn loaded_verified(bytes: &[u8]) -> Runtime<BenchPort> {
 /// A module whose `wasp_tick` runs `body` [`CALLS_PER_TICK`] times in a loop and
 /// returns 0. Memory holds a 15-byte string at 16; address 64 is scratch.
 pub fn tick_loop(imports: &str, body: &str) -> Vec<u8> {
+    let (init, tick) = (EXPORT_INIT, EXPORT_TICK);
     module(&format!(
         r#"(module
             {imports}
             (memory (export "memory") 1)
-            (func (export "wasp_init") (result i32) i32.const 0)
-            (func (export "wasp_tick") (param $now i64) (result i64) (local $i i32)
+            (func (export "{init}") (result i32) i32.const 0)
+            (func (export "{tick}") (param $now i64) (result i64) (local $i i32)
                 (loop $l
                     {body}
                     (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
@@ -111,12 +112,13 @@ pub fn empty_loop() -> Vec<u8> {
 
 /// The `tick/entry` module: `wasp_tick` returns at once.
 pub fn empty_tick() -> Vec<u8> {
-    module(
+    let (init, tick) = (EXPORT_INIT, EXPORT_TICK);
+    module(&format!(
         r#"(module
             (memory (export "memory") 1)
-            (func (export "wasp_init") (result i32) i32.const 0)
-            (func (export "wasp_tick") (param i64) (result i64) i64.const 0))"#,
-    )
+            (func (export "{init}") (result i32) i32.const 0)
+            (func (export "{tick}") (param i64) (result i64) i64.const 0))"#
+    ))
 }
 
 /// Functions in [`big`]; tuned so that the module is about 200 KiB.
@@ -224,8 +226,8 @@ pub fn big() -> Vec<u8> {
   (func (export "run") (param $which i32) (param $a i32) (param $b i32) (result i32)
     (call_indirect (type $t) (local.get $a) (local.get $b)
                    (i32.rem_u (local.get $which) (i32.const {BIG_FUNCTIONS}))))
-  (func (export "wasp_init") (result i32) i32.const 0)
-  (func (export "wasp_tick") (param i64) (result i64) i64.const 0)
+  (func (export "{EXPORT_INIT}") (result i32) i32.const 0)
+  (func (export "{EXPORT_TICK}") (param i64) (result i64) i64.const 0)
   (data (i32.const 65536) ""#
     );
     for i in 0..16 * 1024u32 {
