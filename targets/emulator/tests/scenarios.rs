@@ -5,37 +5,12 @@
 //! runs give identical outputs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
+use std::path::Path;
+
+use support::{wasp_emu, Run, ROOT, SCREENSHOT_TOLERANCE};
 use wasp_emu::Screen;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    out: PathBuf,
-}
-
-fn wasp_emu(scenario: &str, out_name: &str, extra: &[&str]) -> Run {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(out_name);
-    let _ = std::fs::remove_dir_all(&out);
-    let script = format!("{ROOT}/scenarios/{scenario}.toml");
-    let output = Command::new(env!("CARGO_BIN_EXE_wasp-emu"))
-        .args(["run", "--script", &script, "--out"])
-        .arg(&out)
-        .args(extra)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        out,
-    }
-}
 
 fn assert_passes(scenario: &str) -> Run {
     let run = wasp_emu(scenario, scenario, &[]);
@@ -181,12 +156,6 @@ fn a_rung_switch_shows_only_ffmpegs_pictures_of_each_rung() {
     let at = rung_of.iter().position(|r| *r != 0).unwrap();
     assert_eq!(at % 100, 0);
 }
-
-/// Mean absolute difference per channel below which a screenshot matches: decoded
-/// video is bit-exact here, but the bound leaves room for a libavcodec build whose
-/// SIMD paths round differently, while a wrong picture (another frame, black, a
-/// misplaced video) differs by tens.
-const SCREENSHOT_TOLERANCE: f64 = 2.0;
 
 #[test]
 fn screenshots_match_their_golden_images() {

@@ -4,17 +4,14 @@
 //! within a tolerance; the OSD draws the same pixels over every sample package.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
-use std::path::Path;
-use std::process::Command;
+mod support;
 
+use std::path::Path;
+
+use support::{wasp_emu, ROOT, SCREENSHOT_TOLERANCE};
 use wasp_core::abi::key::Key;
 use wasp_core::abi::player::PlayerState;
 use wasp_emu::{run, runner::on_big_stack, Profile, RunOptions, Screen, Script, Session};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-/// As in `scenarios.rs`: decoded video may round differently on another libavcodec
-/// build; a wrong picture, a missing menu or subtitle differs by far more.
-const SCREENSHOT_TOLERANCE: f64 = 2.0;
 
 /// Ticks `session` until session time `at_us`.
 fn play_until(session: &mut Session, at_us: i64) {
@@ -68,37 +65,15 @@ fn a_key_is_answered_in_the_tick_that_delivers_it() {
     .unwrap();
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-}
-
-fn wasp_emu(scenario: &str) -> Run {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(scenario);
-    let _ = std::fs::remove_dir_all(&out);
-    let output = Command::new(env!("CARGO_BIN_EXE_wasp-emu"))
-        .args(["run", "--profile", "low-end-720p", "--script"])
-        .arg(format!("{ROOT}/scenarios/{scenario}.toml"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-    }
-}
-
 /// Runs a UI scenario (its `graphics` assertions pin the UI plane exactly) and
 /// compares each of its screenshots with `tests/goldens/<scenario>-<ms>ms.png`.
 /// `WASP_BLESS=1` writes the goldens.
 fn assert_scenario_and_screens(scenario: &str, snapshots_ms: &[u32]) {
-    let run = wasp_emu(scenario);
+    let run = wasp_emu(scenario, scenario, &["--profile", "low-end-720p"]);
     assert_eq!(run.code, 0, "{scenario}:\n{}", run.stdout);
     assert!(!run.stdout.contains("FAIL"), "{}", run.stdout);
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(scenario);
     for ms in snapshots_ms {
-        let got_path = out.join(format!("snapshot-{ms:06}ms.png"));
+        let got_path = run.out.join(format!("snapshot-{ms:06}ms.png"));
         let golden = format!("{ROOT}/tests/goldens/{scenario}-{ms}ms.png");
         if std::env::var_os("WASP_BLESS").is_some() {
             std::fs::copy(&got_path, &golden).unwrap();

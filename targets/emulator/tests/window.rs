@@ -8,10 +8,12 @@
 #![cfg(feature = "window")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
+mod support;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+use support::ROOT;
 /// The low-end profile's display, and the X screen made to fit it (the window opens
 /// at the origin of a screen its own size).
 const W: usize = 1280;
