@@ -13,6 +13,10 @@
 //! (ureq): the module never waits, it sees `WouldBlock` until bytes arrive; the
 //! worker holds at most [`HTTP_BUFFER`] unread bytes and pauses while the module is
 //! behind.
+//!
+//! HTTPS verifies servers against Mozilla's roots (webpki-roots, built in), or
+//! against exactly the certificates of a PEM bundle given with [`TlsRoots::from_pem`]
+//! (what `SSL_CERT_FILE` names for `wasp-emu`), like `curl --cacert`.
 
 use std::collections::VecDeque;
 use std::fs::File;
@@ -27,6 +31,56 @@ use wasp_core::abi::Status;
 
 /// Unread bytes an HTTP worker buffers before it waits for the module.
 pub const HTTP_BUFFER: usize = 4 << 20;
+
+/// Which certificate authorities HTTPS servers are verified against.
+#[derive(Clone, Debug, Default)]
+pub struct TlsRoots(Option<ureq::tls::TlsConfig>);
+
+impl TlsRoots {
+    /// Mozilla's roots (the default).
+    pub fn mozilla() -> Self {
+        Self(None)
+    }
+
+    /// Exactly the certificates in a PEM bundle (private keys and other items in
+    /// the file are ignored).
+    ///
+    /// # Errors
+    /// The bundle does not parse, or holds no certificate.
+    pub fn from_pem(pem: &[u8]) -> Result<Self, String> {
+        let mut certs = Vec::new();
+        for item in ureq::tls::parse_pem(pem) {
+            match item {
+                Ok(ureq::tls::PemItem::Certificate(cert)) => certs.push(cert),
+                Ok(_) => {}
+                Err(e) => return Err(format!("not a PEM bundle: {e}")),
+            }
+        }
+        if certs.is_empty() {
+            return Err("the PEM bundle holds no certificate".into());
+        }
+        let config = ureq::tls::TlsConfig::builder()
+            .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+            .build();
+        Ok(Self(Some(config)))
+    }
+
+    /// The roots `SSL_CERT_FILE` names, when it is set (Mozilla's otherwise).
+    ///
+    /// # Errors
+    /// The variable names a file that cannot be read or holds no certificate.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var_os("SSL_CERT_FILE") {
+            None => Ok(Self::mozilla()),
+            Some(path) => {
+                let shown = Path::new(&path).display().to_string();
+                let pem =
+                    std::fs::read(&path).map_err(|e| format!("SSL_CERT_FILE={shown}: {e}"))?;
+                Self::from_pem(&pem).map_err(|e| format!("SSL_CERT_FILE={shown}: {e}"))
+            }
+        }
+    }
+}
 
 /// The local path a URL names, if it names one (`file://` or no scheme).
 pub fn local_path(url: &str) -> Option<PathBuf> {
@@ -221,11 +275,17 @@ fn lock(shared: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
 }
 
 impl HttpFetch {
-    /// Starts the request on a worker thread. `headers` are `Name: value` lines.
+    /// Starts the request on a worker thread. `headers` are `Name: value` lines;
+    /// HTTPS servers are verified against `roots`.
     ///
     /// # Errors
     /// `Io` when no thread can be started.
-    pub fn open(request: &FetchRequest, url: &str, headers: &str) -> Result<Self, Status> {
+    pub fn open(
+        request: &FetchRequest,
+        url: &str,
+        headers: &str,
+        roots: &TlsRoots,
+    ) -> Result<Self, Status> {
         let shared = Arc::new(Mutex::new(Shared {
             status: 0,
             headers: Vec::new(),
@@ -243,6 +303,7 @@ impl HttpFetch {
             url: url.into(),
             headers: headers.into(),
             request: *request,
+            roots: roots.clone(),
         };
         std::thread::Builder::new()
             .name("wasp-http".into())
@@ -324,6 +385,7 @@ struct Job {
     url: String,
     headers: String,
     request: FetchRequest,
+    roots: TlsRoots,
 }
 
 impl Job {
@@ -331,12 +393,14 @@ impl Job {
         let started = Instant::now();
         let timeout = (self.request.timeout_ms > 0)
             .then(|| Duration::from_millis(u64::from(self.request.timeout_ms)));
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(10)
-            .timeout_global(timeout)
-            .build()
-            .into();
+            .timeout_global(timeout);
+        if let Some(tls) = &self.roots.0 {
+            config = config.tls_config(tls.clone());
+        }
+        let agent: ureq::Agent = config.build().into();
         let mut builder = match self.request.method {
             Method::Head => agent.head(&self.url),
             Method::Get => agent.get(&self.url),
@@ -434,6 +498,19 @@ impl Job {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tls_roots_come_from_a_pem_bundle_with_certificates_only() {
+        let tls = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tls");
+        let ca = std::fs::read(format!("{tls}/ca.pem")).unwrap_or_default();
+        assert!(TlsRoots::from_pem(&ca).is_ok_and(|r| r.0.is_some()));
+        let key = std::fs::read(format!("{tls}/server.key")).unwrap_or_default();
+        let err = TlsRoots::from_pem(&key).err().unwrap_or_default();
+        assert!(err.contains("no certificate"), "{err}");
+        let err = TlsRoots::from_pem(b"").err().unwrap_or_default();
+        assert!(err.contains("no certificate"), "{err}");
+        assert!(TlsRoots::mozilla().0.is_none());
+    }
 
     #[test]
     fn windows_follow_http_ranges() {

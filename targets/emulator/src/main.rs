@@ -29,7 +29,11 @@ usage:
   --real-time    run on the OS clock instead of the virtual clock
   --out DIR      where the outputs go (default target/emu/<scenario>/)
   --set K=V      an extra module configuration line (max_bitrate=..., start_ms=...)
-  --duration S   play at most S seconds (default: to the end, at most 6 hours)";
+  --duration S   play at most S seconds (default: to the end, at most 6 hours)
+
+HTTPS servers are verified against Mozilla's roots, or against exactly the
+certificates of the PEM file SSL_CERT_FILE names. `play` exits 1 when the player
+ends in its error state; `run` only when an assertion fails.";
 
 /// What the command line asked for.
 struct Args {
@@ -163,7 +167,14 @@ fn execute(a: &Args) -> Result<ExitCode, String> {
     let outcome = wasp_emu::run(&script, &profile, &options)?;
     print!("{}", output::summary(&outcome));
     println!("outputs in {}", out.display());
-    Ok(match outcome.failure() {
+    // A plain playback fails when the player does; a scenario only by its
+    // assertions (it may expect an error screen).
+    let failure = if a.command == "play" {
+        outcome.playback_failure()
+    } else {
+        outcome.failure()
+    };
+    Ok(match failure {
         None => ExitCode::SUCCESS,
         Some(reason) => {
             eprintln!("wasp-emu: FAILED: {reason}");

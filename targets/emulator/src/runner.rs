@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use wasp_core::abi::key::{Key, KeyAction};
 use wasp_core::abi::player::{PlayerState, QoeReport, ReportKind, StateReason};
 use wasp_core::{HostEvent, Port, Runtime, Tick};
+use wasp_emulator::fetch::TlsRoots;
 use wasp_emulator::EmulatorPort;
 use wasp_engine::player::Command;
 use wasp_testkit::net::Trace;
@@ -124,6 +125,24 @@ impl Outcome {
             .map(|v| format!("line {}: {}", v.line, v.message))
     }
 
+    /// Why a plain playback (no assertions) failed: a fault, or the player ending
+    /// in its error state (with the module's last error report).
+    pub fn playback_failure(&self) -> Option<String> {
+        if let Some(f) = self.failure() {
+            return Some(f);
+        }
+        if self.end_state() != Some(PlayerState::Error) {
+            return None;
+        }
+        let why = self
+            .reports
+            .iter()
+            .rev()
+            .find(|r| r.kind == ReportKind::Error)
+            .map_or("no error report", |r| r.text.as_str());
+        Some(format!("the player stopped with an error: {why}"))
+    }
+
     /// The last state reported.
     pub fn end_state(&self) -> Option<PlayerState> {
         self.states.last().map(|s| s.state)
@@ -163,7 +182,9 @@ impl Session {
         real_time: bool,
     ) -> Result<Self, String> {
         let mut port = if real_time {
-            EmulatorPort::real_time(profile.device.clone())
+            let mut port = EmulatorPort::real_time(profile.device.clone());
+            port.set_tls_roots(TlsRoots::from_env()?);
+            port
         } else {
             EmulatorPort::new(profile.device.clone())
         };

@@ -9,7 +9,7 @@ mod support;
 
 use std::path::Path;
 
-use support::{wasp_emu, Run, ROOT, SCREENSHOT_TOLERANCE};
+use support::{hashes, wasp_emu, Run, ROOT, SCREENSHOT_TOLERANCE};
 use wasp_emu::Screen;
 
 fn assert_passes(scenario: &str) -> Run {
@@ -113,15 +113,6 @@ fn usage_errors_exit_with_2() {
 fn an_hls_ts_rung_switch_plays_to_the_end() {
     let run = assert_passes("quality_switch_ts");
     assert!(run.stdout.contains("500 pictures"), "{}", run.stdout);
-}
-
-/// The displayed pictures' hashes, in order.
-fn hashes(framemd5: &str) -> Vec<String> {
-    framemd5
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| l.rsplit(", ").next().unwrap().to_string())
-        .collect()
 }
 
 #[test]

@@ -67,7 +67,7 @@ use wasp_testkit::{Frame, ImageRecord, TestPort, START_US};
 
 use crate::audio::AudioCapture;
 use crate::decoder::EmuDecoder;
-use crate::fetch::{local_path, FileFetch, HttpFetch};
+use crate::fetch::{local_path, FileFetch, HttpFetch, TlsRoots};
 use crate::ffi::{self, AvDecoder, OpenError};
 use crate::frame::{FrameLog, VideoFrame};
 use crate::profile::DeviceProfile;
@@ -107,6 +107,7 @@ pub struct EmulatorPort {
     /// source and software AES.
     net: TestPort,
     fetches: BTreeMap<PortId, Fetch>,
+    tls: TlsRoots,
     http_seen: BTreeMap<PortId, (FetchState, u64)>,
     decoders: BTreeMap<PortId, EmuDecoder>,
     closed_logs: BTreeMap<PortId, FrameLog>,
@@ -168,6 +169,7 @@ impl EmulatorPort {
             now: START_US,
             net,
             fetches: BTreeMap::new(),
+            tls: TlsRoots::mozilla(),
             http_seen: BTreeMap::new(),
             decoders: BTreeMap::new(),
             closed_logs: BTreeMap::new(),
@@ -202,6 +204,12 @@ impl EmulatorPort {
         let mut port = Self::new(profile);
         port.origin = Some(Instant::now());
         port
+    }
+
+    /// The certificate authorities HTTPS servers are verified against from now on
+    /// (Mozilla's roots until this is called).
+    pub fn set_tls_roots(&mut self, roots: TlsRoots) {
+        self.tls = roots;
     }
 
     /// Whether the port runs in real time.
@@ -445,7 +453,7 @@ impl Port for EmulatorPort {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(Status::Unsupported);
             }
-            Fetch::Http(HttpFetch::open(request, url, headers)?)
+            Fetch::Http(HttpFetch::open(request, url, headers, &self.tls)?)
         } else {
             let inner = self.net.fetch_open(request, url, headers)?;
             Fetch::Sim(inner)

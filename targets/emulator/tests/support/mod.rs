@@ -46,3 +46,12 @@ pub fn wasp_emu(scenario: &str, out_name: &str, extra: &[&str]) -> Run {
         out,
     }
 }
+
+/// The displayed pictures' hashes in a framemd5 log, in order.
+pub fn hashes(framemd5: &str) -> Vec<String> {
+    framemd5
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.rsplit(", ").next().unwrap().to_string())
+        .collect()
+}
