@@ -613,12 +613,16 @@ impl EmuDecoder {
                     self.current = Some((picture, info.pts_us));
                 }
                 Output::Audio(mut frame) => {
-                    if frame.end_us() <= position && frame.info.pts_us < position {
-                        // The clock passed all of it while it waited: skipped.
+                    if frame.end_us() <= self.anchor_us && frame.info.pts_us < self.anchor_us {
+                        // All of it before the anchor (a seek's pre-roll): skipped.
                         self.decoded = self.decoded.saturating_sub(1);
                         self.dropped = self.dropped.saturating_add(1);
                         continue;
                     }
+                    // A frame the clock passed in one step (real time moves in steps
+                    // longer than a frame) is played whole: the audio caps the clock,
+                    // so it was decoded in time, and a sound card would have played
+                    // it.
                     // Samples before the anchor are pre-roll, not played.
                     frame.done = frame.frames_before(self.anchor_us);
                     self.mark_presented(&frame.info, shown);
