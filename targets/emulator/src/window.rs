@@ -70,12 +70,14 @@ fn run(script: &Script, profile: &Profile) -> Result<(), String> {
                 KeyAction::Down
             };
             if let Some(k) = remote(key) {
+                eprintln!("wasp-emu: key {k:?} {action:?}");
                 session.key_event(k, action);
             }
         }
         for key in window.get_keys_released() {
             held.retain(|k| *k != key);
             if let Some(k) = remote(key) {
+                eprintln!("wasp-emu: key {k:?} {:?}", KeyAction::Up);
                 session.key_event(k, KeyAction::Up);
             }
         }

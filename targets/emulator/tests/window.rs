@@ -2,9 +2,11 @@
 //! profile's size and shows the video playing in real time. Needs `Xvfb` and `xwd`
 //! (`.ci/run` installs them); without them the test fails and says what to install.
 //!
-//! Keys typed into the window are not checked here: minifb sees no key event from
-//! `xdotool` (XTEST) on Xvfb, focused or not; the keyboard-to-remote mapping
-//! (press, auto-repeat, release) is the code in `src/window.rs`.
+//! Keys typed into the window (`xdotool` through XTEST, the pointer over the window,
+//! which has the focus on an X server without a window manager) reach the module as
+//! remote keys: `wasp-emu` names each on stderr, and Space pauses the picture. A key
+//! must be held for a redraw (minifb samples key state once per frame: a tap shorter
+//! than a frame of a debug build is missed, as `xdotool key` is).
 #![cfg(feature = "window")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
@@ -79,8 +81,23 @@ fn brightness(rgb: &[[u8; 3]], y0: usize, y1: usize) -> f64 {
         / rows.len() as f64
 }
 
+/// Holds `key` down for `ms` (long enough for the window to see it).
+fn hold(key: &str, ms: u64) {
+    assert!(tool("xdotool")
+        .args(["keydown", key])
+        .status()
+        .unwrap()
+        .success());
+    std::thread::sleep(Duration::from_millis(ms));
+    assert!(tool("xdotool")
+        .args(["keyup", key])
+        .status()
+        .unwrap()
+        .success());
+}
+
 #[test]
-fn the_window_shows_the_video_playing() {
+fn the_window_shows_the_video_playing_and_takes_keys_as_the_remote() {
     let needs = "needs Xvfb and xwd: apt-get install xvfb x11-apps";
     let xvfb = Command::new("Xvfb")
         .args([
@@ -97,6 +114,7 @@ fn the_window_shows_the_video_playing() {
         .unwrap_or_else(|e| panic!("Xvfb: {e}; {needs}"));
     let _xvfb = Killed(xvfb);
     std::thread::sleep(Duration::from_millis(500));
+    let log = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("window-keys.log");
     let emu = tool(env!("CARGO_BIN_EXE_wasp-emu"))
         .args([
             "play",
@@ -108,7 +126,7 @@ fn the_window_shows_the_video_playing() {
         ])
         .arg(format!("{ROOT}/samples/hls-ts/master.m3u8"))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
         .spawn()
         .unwrap();
     let _emu = Killed(emu);
@@ -132,4 +150,38 @@ fn the_window_shows_the_video_playing() {
     // It plays: the picture changes.
     std::thread::sleep(Duration::from_millis(600));
     assert_ne!(screenshot(), first, "the picture moves");
+
+    // Keys: the pointer over the window gives it the focus.
+    assert!(tool("xdotool")
+        .args(["mousemove", "200", "200"])
+        .status()
+        .unwrap()
+        .success());
+    hold("i", 1000);
+    hold("space", 1000);
+    // Paused: the video stands still. (The OSD below it may still move: its bar
+    // shows the buffer growing while paused.)
+    std::thread::sleep(Duration::from_millis(500));
+    let paused = screenshot();
+    std::thread::sleep(Duration::from_millis(800));
+    let still = screenshot();
+    let keys = std::fs::read_to_string(&log).unwrap();
+    for line in [
+        "key Info Down",
+        "key Info Up",
+        "key PlayPause Down",
+        "key PlayPause Up",
+    ] {
+        assert!(keys.contains(line), "no `{line}` from the window:\n{keys}");
+    }
+    let moved: Vec<usize> = (0..H * 3 / 4)
+        .filter(|y| paused[y * W..(y + 1) * W] != still[y * W..(y + 1) * W])
+        .collect();
+    assert!(
+        moved.is_empty(),
+        "the picture moved while paused: {} rows from {:?} to {:?}\n{keys}",
+        moved.len(),
+        moved.first(),
+        moved.last()
+    );
 }
