@@ -172,6 +172,7 @@ void display_show(wasp_linux *d) {
     }
   } else if (d->fb_map != NULL) {
     fbdev_show(d);
+    drm_flush(d);
   }
 }
 

@@ -150,6 +150,15 @@ fail:
   return 0;
 }
 
+void drm_flush(wasp_linux *d) {
+  struct drm_mode_fb_dirty_cmd dirty;
+  if (d->drm_fd < 0 || d->drm_fb == 0) return;
+  memset(&dirty, 0, sizeof dirty);
+  dirty.fb_id = d->drm_fb; /* no clip rectangles: all of it */
+  /* Drivers that scan the buffer out directly answer ENOSYS: nothing to do. */
+  (void)xioctl(d->drm_fd, DRM_IOCTL_MODE_DIRTYFB, &dirty);
+}
+
 void drm_close(wasp_linux *d) {
   if (d->drm_fd < 0) return;
   if (d->fb_map != NULL) munmap(d->fb_map, d->fb_map_len);
@@ -176,5 +185,6 @@ int drm_open(wasp_linux *d, const char *path) {
 }
 
 void drm_close(wasp_linux *d) { (void)d; }
+void drm_flush(wasp_linux *d) { (void)d; }
 
 #endif

@@ -161,6 +161,9 @@ void display_show(wasp_linux *d);
 /* drm.c: DRM/KMS dumb buffers (fills the fb_* fields) */
 int drm_open(wasp_linux *d, const char *path);
 void drm_close(wasp_linux *d);
+/* Tells the driver the whole framebuffer changed (DIRTYFB): drivers that keep a
+ * copy of the buffer (virtio-gpu, USB displays) show new pixels only then. */
+void drm_flush(wasp_linux *d);
 
 /* input.c */
 int input_init(wasp_linux *d);
