@@ -14,26 +14,26 @@ use std::time::Instant;
 use crate::{cargo, llvm_tool, root, run};
 
 /// A Linux target the C API is built for.
-struct Target {
+pub(crate) struct Target {
     /// Short name used in check lines and output folders.
-    name: &'static str,
+    pub(crate) name: &'static str,
     /// Rust target triple.
-    triple: &'static str,
+    pub(crate) triple: &'static str,
     /// C compiler for the programs, also the linker of the Rust build.
-    cc: &'static str,
+    pub(crate) cc: &'static str,
     /// qemu-user binary running the target's programs; `None` for the host.
-    qemu: Option<&'static str>,
+    pub(crate) qemu: Option<&'static str>,
     /// The target's glibc root (Debian's `libc6-dev-<arch>-cross`): qemu's `-L`, and
     /// the sysroot bindgen parses the C API headers against.
-    sysroot: &'static str,
+    pub(crate) sysroot: &'static str,
     /// Debian's name of the architecture (the media sysroot's packages).
-    deb_arch: &'static str,
+    pub(crate) deb_arch: &'static str,
     /// The GNU triple of Debian's multiarch folders.
-    gnu: &'static str,
+    pub(crate) gnu: &'static str,
 }
 
 /// The host, whose runs are the reference the cross targets are compared with.
-const HOST: Target = Target {
+pub(crate) const HOST: Target = Target {
     name: "x86_64",
     triple: "x86_64-unknown-linux-gnu",
     cc: "cc",
@@ -45,7 +45,7 @@ const HOST: Target = Target {
 
 /// The cross targets (Debian's cross compilers, run under qemu-user-static; binfmt_misc
 /// is not relied on, qemu is named explicitly).
-const CROSS: &[Target] = &[
+pub(crate) const CROSS: &[Target] = &[
     Target {
         name: "aarch64",
         triple: "aarch64-unknown-linux-gnu",
@@ -67,7 +67,7 @@ const CROSS: &[Target] = &[
 ];
 
 /// A program argument.
-enum Arg {
+pub(crate) enum Arg {
     /// A player module by name: `target/modules/wasp-<name>.wasm` (`cargo xtask modules`).
     Module(&'static str),
     /// Text as it is.
@@ -79,26 +79,26 @@ enum Arg {
 }
 
 /// A C program built and run on every target.
-struct Program {
+pub(crate) struct Program {
     /// Name in check lines, and of the executable.
-    name: String,
+    pub(crate) name: String,
     /// C sources, relative to the repository root.
-    sources: Vec<String>,
+    pub(crate) sources: Vec<String>,
     /// Include folders, relative to the repository root.
-    includes: &'static [&'static str],
+    pub(crate) includes: &'static [&'static str],
     /// Command-line arguments.
-    args: &'static [Arg],
+    pub(crate) args: &'static [Arg],
     /// Lines the output (standard output or error) must contain on every target (the
     /// x86_64 test asserts the same).
-    expect: &'static [&'static str],
+    pub(crate) expect: &'static [&'static str],
     /// Compiler flags after the common ones.
-    cflags: &'static [&'static str],
+    pub(crate) cflags: &'static [&'static str],
     /// Links libavcodec and libavutil: the host's (pkg-config), or a cross target's
     /// from its media sysroot, which is then also qemu's `-L` (see `sysroot.rs`).
-    media: bool,
+    pub(crate) media: bool,
     /// Output files (an [`Arg::Output`] name) that must equal a golden file of the
     /// repository, `#software` lines of either aside (ffmpeg's framemd5 header).
-    goldens: &'static [(&'static str, &'static str)],
+    pub(crate) goldens: &'static [(&'static str, &'static str)],
 }
 
 /// The Linux port's C sources.
@@ -168,11 +168,17 @@ fn programs() -> Result<Vec<Program>, String> {
         media: false,
         goldens: &[],
     });
-    // The reference TV-stick firmware on the Linux port (software decoding through
-    // libavcodec), headless on the virtual clock, as targets/tv-stick/tests/play.rs
-    // plays CMAF HLS on x86_64: the pictures must be the emulator's golden, on every
-    // target. (The audio log is not compared: FFmpeg's AAC decoder is floating point
-    // and its output differs between x86_64 and ARM builds.)
+    programs.push(tv_stick()?);
+    Ok(programs)
+}
+
+/// The reference TV-stick firmware on the Linux port (software decoding through
+/// libavcodec), headless on the virtual clock, as targets/tv-stick/tests/play.rs
+/// plays CMAF HLS on x86_64: the pictures must be the emulator's golden, on every
+/// target. (The audio log is not compared: FFmpeg's AAC decoder is floating point
+/// and its output differs between x86_64 and ARM builds.) The package's checks run
+/// the installed firmware with the same arguments (`package.rs`).
+pub(crate) fn tv_stick() -> Result<Program, String> {
     let port = root().join(LINUX_PORT);
     let mut sources = vec!["targets/tv-stick/main.c".to_string()];
     let mut port_sources: Vec<String> = std::fs::read_dir(&port)
@@ -183,7 +189,7 @@ fn programs() -> Result<Vec<Program>, String> {
         .collect();
     port_sources.sort();
     sources.extend(port_sources);
-    programs.push(Program {
+    Ok(Program {
         name: "tv-stick".into(),
         sources,
         includes: &["shims/linux/include", "core/capi/include"],
@@ -215,8 +221,7 @@ fn programs() -> Result<Vec<Program>, String> {
             "frames.framemd5",
             "targets/emulator/samples/goldens/cmaf_v0.framemd5",
         )],
-    });
-    Ok(programs)
+    })
 }
 
 /// Flags of the x86_64 test's compile, without its sanitizers (no runtime under qemu).
@@ -233,7 +238,7 @@ const CFLAGS: &[&str] = &[
 const LIBS: &[&str] = &["-lpthread", "-ldl", "-lm"];
 
 /// The cargo target directory (`CARGO_TARGET_DIR`, relative to the root, or `target/`).
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => root().join(dir),
         None => root().join("target"),
@@ -242,7 +247,7 @@ fn target_dir() -> PathBuf {
 
 impl Target {
     /// Where cargo puts the target's release libraries.
-    fn lib_dir(&self) -> PathBuf {
+    pub(crate) fn lib_dir(&self) -> PathBuf {
         if self.qemu.is_none() {
             target_dir().join("release")
         } else {
@@ -258,7 +263,7 @@ impl Target {
     }
 
     /// `cargo build --release -p wasp-capi --lib` for this target.
-    fn build_library(&self) -> Result<(), String> {
+    pub(crate) fn build_library(&self) -> Result<(), String> {
         let mut build = cargo();
         build.args(["build", "--release", "-p", "wasp-capi", "--lib"]);
         if self.qemu.is_some() {
@@ -280,7 +285,7 @@ impl Target {
 
     /// The command that runs `exe` on this target: under qemu with the cross glibc,
     /// or with the media sysroot (its own glibc and libavcodec) when given.
-    fn command(&self, exe: &Path, media: Option<&Path>) -> Command {
+    pub(crate) fn command(&self, exe: &Path, media: Option<&Path>) -> Command {
         match self.qemu {
             Some(qemu) => {
                 let mut cmd = Command::new(qemu);
@@ -295,7 +300,10 @@ impl Target {
 
     /// Compiler and linker flags for libavcodec and libavutil: pkg-config's on the
     /// host, the media sysroot's folders on a cross target.
-    fn media_flags(&self, media: Option<&Path>) -> Result<(Vec<String>, Vec<String>), String> {
+    pub(crate) fn media_flags(
+        &self,
+        media: Option<&Path>,
+    ) -> Result<(Vec<String>, Vec<String>), String> {
         let Some(sr) = media else {
             let flags = |what: &str| -> Result<Vec<String>, String> {
                 let out = output(
@@ -332,13 +340,13 @@ impl Target {
 }
 
 /// One named check's result, printed as it is made.
-struct Checks {
+pub(crate) struct Checks {
     failed: Vec<String>,
     passed: usize,
 }
 
 impl Checks {
-    fn record(&mut self, name: &str, result: Result<String, String>) {
+    pub(crate) fn record(&mut self, name: &str, result: Result<String, String>) {
         match result {
             Ok(detail) => {
                 println!("PASS {name}: {detail}");
@@ -395,6 +403,7 @@ pub fn cross() -> Result<(), String> {
             }
         }
     }
+    crate::package::checks(&mut checks)?;
     sizes(targets)?;
     let total = checks.passed + checks.failed.len();
     println!(
@@ -474,24 +483,9 @@ fn build_and_run(
 
     let mut cmd = target.command(&exe, media);
     let output_file = |file: &str| dir.join(format!("{}.{file}", program.name));
-    for arg in program.args {
-        match arg {
-            Arg::Module(module) => {
-                cmd.arg(root().join(format!("target/modules/wasp-{module}.wasm")));
-            }
-            Arg::Text(text) => {
-                cmd.arg(text);
-            }
-            Arg::Output(file) => {
-                cmd.arg(output_file(file));
-            }
-            Arg::Sample(path) => {
-                let samples = root().join("targets/emulator/samples");
-                let samples = samples.canonicalize().unwrap_or(samples);
-                cmd.arg(format!("file://{}/{path}", samples.display()));
-            }
-        }
-    }
+    cmd.args(arguments(program.args, &output_file, &|module| {
+        root().join(format!("target/modules/wasp-{module}.wasm"))
+    }));
     let started = Instant::now();
     let ran = output(&mut cmd, &exe.display().to_string())?;
     let secs = started.elapsed().as_secs_f64();
@@ -523,8 +517,29 @@ fn build_and_run(
     }))
 }
 
+/// A program's command line: each [`Arg::Output`] is `output(name)`, each
+/// [`Arg::Module`] is `module(name)`.
+pub(crate) fn arguments(
+    args: &[Arg],
+    output: &dyn Fn(&str) -> PathBuf,
+    module: &dyn Fn(&str) -> PathBuf,
+) -> Vec<std::ffi::OsString> {
+    args.iter()
+        .map(|arg| match arg {
+            Arg::Module(name) => module(name).into_os_string(),
+            Arg::Text(text) => text.into(),
+            Arg::Output(file) => output(file).into_os_string(),
+            Arg::Sample(path) => {
+                let samples = root().join("targets/emulator/samples");
+                let samples = samples.canonicalize().unwrap_or(samples);
+                format!("file://{}/{path}", samples.display()).into()
+            }
+        })
+        .collect()
+}
+
 /// `got` equals `golden`, `#software` lines aside.
-fn same_file(got: &Path, golden: &Path) -> Result<String, String> {
+pub(crate) fn same_file(got: &Path, golden: &Path) -> Result<String, String> {
     let read = |path: &Path| {
         std::fs::read_to_string(path)
             .map(|text| RunOutput {
@@ -541,7 +556,7 @@ fn same_file(got: &Path, golden: &Path) -> Result<String, String> {
 }
 
 /// The compiler command for `program` on `target`, writing `exe`.
-fn compile(target: &Target, program: &Program, exe: &Path) -> Command {
+pub(crate) fn compile(target: &Target, program: &Program, exe: &Path) -> Command {
     let mut cc = Command::new(target.cc);
     cc.current_dir(root()).args(CFLAGS).args(program.cflags);
     for include in program.includes {
@@ -558,7 +573,7 @@ fn compile(target: &Target, program: &Program, exe: &Path) -> Command {
 }
 
 /// Runs `cmd`, naming `what` when it cannot start.
-fn output(cmd: &mut Command, what: &str) -> Result<Output, String> {
+pub(crate) fn output(cmd: &mut Command, what: &str) -> Result<Output, String> {
     cmd.output()
         .map_err(|e| format!("{what}: cannot start: {e}"))
 }

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 mod cross;
 mod mcu;
+mod package;
 mod sysroot;
 
 const HELP: &str = "\
@@ -26,7 +27,12 @@ cargo xtask <command>
             core/capi/tests/c cross-compiled against it and run under qemu-user,
             their output compared with x86_64's; prints the libraries' sizes per
             target (needs Debian's cross compilers and qemu-user-static, which
-            .ci/run installs: see hardware-tests/qemu/README.md)
+            .ci/run installs: see hardware-tests/qemu/README.md); then the
+            TV-stick packages, installed and played (`package`)
+  package --arch x86_64|aarch64|armv7
+            the flashable TV-stick tarball: release firmware, the libraries it
+            needs besides glibc, the TV module, configuration, init script,
+            systemd unit, install.sh; target/package/*.tar.gz and .sha256
   mcu       the Cortex-M firmware of each QEMU board (targets/mcu-mps2-*) booted
             under qemu-system-arm twice with -icount: decoded defmt logs identical
             and equal to the board's expected.log, a HardFault logged and failing
@@ -49,6 +55,7 @@ fn main() -> ExitCode {
         Some("size") => size().map(|_| ()),
         Some("cross") => cross::cross(),
         Some("mcu") => mcu::mcu(),
+        Some("package") => package::package(rest),
         Some("fuzz") => fuzz(rest.first().and_then(|s| s.parse().ok()).unwrap_or(60)),
         Some("bench") => run(
             "benchmarks",

@@ -9,8 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// What the programs link (their dependencies come along).
-const PACKAGES: &[&str] = &["libavcodec-dev", "libavutil-dev"];
+/// What the programs link (their dependencies come along); alsa-lib for the
+/// packaged firmware's sound output (`package.rs`).
+const PACKAGES: &[&str] = &["libavcodec-dev", "libavutil-dev", "libasound2-dev"];
 
 /// Left out of the sysroot: glibc's headers and crt files come from the cross
 /// compiler's packages (FINDINGS.md: mixing them breaks the build).
