@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what wasp-emu needs on a fresh Debian/Ubuntu machine: libavcodec and its
 # development files (found with pkg-config when ffmpeg-sys-next is built, loaded as
-# shared libraries when the binary runs) and libclang (for bindgen at build time).
+# shared libraries when the binary runs), libclang (for bindgen at build time) and
+# ALSA's (the sound card of real-time runs).
 # `ffmpeg` itself is only needed to regenerate the samples (samples/make.sh).
 #
 # Idempotent: packages already installed are left alone and nothing is fetched.
@@ -10,7 +11,7 @@
 # nothing at build time (pass --window to install those run-time libraries too).
 set -euo pipefail
 
-PACKAGES=(libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libclang-dev pkg-config)
+PACKAGES=(libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libclang-dev pkg-config libasound2-dev)
 if [ "${1:-}" = "--window" ]; then
   PACKAGES+=(libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0)
 fi

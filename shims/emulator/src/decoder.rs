@@ -38,6 +38,8 @@ pub(crate) struct ClockView {
     pub position: i64,
     pub running: bool,
     pub rate_milli: u32,
+    /// How far ahead of the position audio is released (a sound card's queue).
+    pub audio_lead_us: i64,
 }
 
 /// A unit presented (a picture shown or an audio frame started).
@@ -349,7 +351,12 @@ impl EmuDecoder {
                     progress = true;
                 }
             }
-            progress |= self.present(clock.position, shown, sink);
+            let release = if self.kind() == TrackKind::Audio {
+                clock.position.saturating_add(clock.audio_lead_us)
+            } else {
+                clock.position
+            };
+            progress |= self.present(release, shown, sink);
             if self.decoding.is_none() && self.pool.len() < self.output_capacity {
                 progress |= self.start(now, clock);
             }

@@ -34,6 +34,7 @@ mod files;
 mod frame;
 pub mod port;
 mod profile;
+pub mod speaker;
 
 pub use audio::AudioCapture;
 pub use decoder::EmuDecoder;
@@ -41,4 +42,5 @@ pub use files::FileBody;
 pub use frame::{FrameLog, VideoFrame};
 pub use port::{ComposeHook, EmulatorPort, Presented};
 pub use profile::{CodecCaps, DeviceProfile};
+pub use speaker::Speaker;
 pub use wasp_testkit::{Frame, ImageRecord, START_US};

@@ -23,6 +23,6 @@ pub mod script;
 pub use device::Device;
 pub use output::AvSync;
 pub use profile::{ConfigError, Profile};
-pub use runner::{run, Outcome, RunOptions, Session, Verdict};
+pub use runner::{run, AudioDevice, Outcome, RunOptions, Session, Verdict};
 pub use screen::Screen;
 pub use script::Script;

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use wasp_emu::runner::RunOptions;
+use wasp_emu::runner::{AudioDevice, RunOptions};
 use wasp_emu::{output, Profile, Script};
 
 #[cfg(feature = "window")]
@@ -16,9 +16,9 @@ mod window;
 
 const USAGE: &str = "\
 usage:
-  wasp-emu play [--profile P] [--window] [--real-time] [--out DIR] [--duration S]
-                [--set KEY=VALUE]... URL-or-path
-  wasp-emu run --profile P --script S [--out DIR] [--real-time]
+  wasp-emu play [--profile P] [--window] [--real-time] [--audio-device D]
+                [--out DIR] [--duration S] [--set KEY=VALUE]... URL-or-path
+  wasp-emu run --profile P --script S [--out DIR] [--real-time] [--audio-device D]
   wasp-emu profiles
 
   --profile P    a built-in profile (tv-stick-1080p, stb-4k, low-end-720p, mcu-audio)
@@ -27,6 +27,8 @@ usage:
                  Space=PlayPause, Backspace/Escape=Back, I=Info, M=Menu, A=Audio,
                  S=Subtitle)
   --real-time    run on the OS clock instead of the virtual clock
+  --audio-device D  the ALSA device real-time runs play to (default: `default`
+                 when there is one; `none`: capture only); the clock follows it
   --out DIR      where the outputs go (default target/emu/<scenario>/)
   --set K=V      an extra module configuration line (max_bitrate=..., start_ms=...)
   --duration S   play at most S seconds (default: to the end, at most 6 hours)
@@ -44,6 +46,7 @@ struct Args {
     out: Option<PathBuf>,
     window: bool,
     real_time: bool,
+    audio_device: AudioDevice,
     duration_s: f64,
     config: Vec<(String, String)>,
 }
@@ -58,6 +61,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         out: None,
         window: false,
         real_time: false,
+        audio_device: AudioDevice::Default,
         duration_s: 6.0 * 3600.0,
         config: Vec::new(),
     };
@@ -69,6 +73,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--out" => a.out = Some(PathBuf::from(value("--out")?)),
             "--window" => a.window = true,
             "--real-time" => a.real_time = true,
+            "--audio-device" => a.audio_device = AudioDevice::parse(&value("--audio-device")?),
             "--duration" => {
                 let v = value("--duration")?;
                 a.duration_s = v
@@ -153,7 +158,7 @@ fn execute(a: &Args) -> Result<ExitCode, String> {
     };
     let profile = Profile::load(&a.profile).map_err(|e| e.to_string())?;
     if a.window {
-        return window(&script, &profile);
+        return window(&script, &profile, &a.audio_device);
     }
     let out = a
         .out
@@ -161,6 +166,7 @@ fn execute(a: &Args) -> Result<ExitCode, String> {
         .unwrap_or_else(|| PathBuf::from("target/emu").join(&script.name));
     let options = RunOptions {
         real_time: a.real_time,
+        audio_device: a.audio_device.clone(),
         out_dir: Some(out.clone()),
         progress: true,
     };
@@ -184,11 +190,11 @@ fn execute(a: &Args) -> Result<ExitCode, String> {
 }
 
 #[cfg(feature = "window")]
-fn window(script: &Script, profile: &Profile) -> Result<ExitCode, String> {
-    window::show(script, profile).map(|()| ExitCode::SUCCESS)
+fn window(script: &Script, profile: &Profile, audio: &AudioDevice) -> Result<ExitCode, String> {
+    window::show(script, profile, audio).map(|()| ExitCode::SUCCESS)
 }
 
 #[cfg(not(feature = "window"))]
-fn window(_: &Script, _: &Profile) -> Result<ExitCode, String> {
+fn window(_: &Script, _: &Profile, _: &AudioDevice) -> Result<ExitCode, String> {
     Err("this wasp-emu was built without the `window` feature".into())
 }

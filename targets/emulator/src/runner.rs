@@ -43,6 +43,32 @@ pub struct RunOptions {
     pub out_dir: Option<PathBuf>,
     /// Draw a progress bar on stderr for runs of more than a few seconds.
     pub progress: bool,
+    /// The sound card of real-time runs.
+    pub audio_device: AudioDevice,
+}
+
+/// Which sound card a real-time session plays to (virtual-clock runs only capture).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AudioDevice {
+    /// ALSA's `default` device when there is one; without one the audio is only
+    /// captured, and the session says so.
+    #[default]
+    Default,
+    /// This ALSA device (`hw:0`, `plughw:1,0`, ...); failing to open it is an error.
+    Named(String),
+    /// No card: the audio is only captured.
+    Off,
+}
+
+impl AudioDevice {
+    /// From a command-line value: `none`, `default`, or a device name.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "none" => Self::Off,
+            "default" => Self::Default,
+            name => Self::Named(name.into()),
+        }
+    }
 }
 
 /// A state the module reported, and when.
@@ -222,6 +248,29 @@ impl Session {
     /// The device.
     pub fn device(&self) -> &Device {
         self.runtime.port()
+    }
+
+    /// Plays the audio on `device` (real time; the clock then runs on the card).
+    /// Returns a note when the default device is missing and audio is only captured.
+    ///
+    /// # Errors
+    /// A named device cannot be opened, or this build has no audio output.
+    pub fn use_sound_card(&mut self, device: &AudioDevice) -> Result<Option<String>, String> {
+        let name = match device {
+            AudioDevice::Off => return Ok(None),
+            AudioDevice::Default => "default",
+            AudioDevice::Named(name) => name.as_str(),
+        };
+        match open_card(name) {
+            Ok(card) => {
+                self.port_mut().set_speaker(card);
+                Ok(None)
+            }
+            Err(e) if *device == AudioDevice::Default => Ok(Some(format!(
+                "no sound card ({e}): the audio is only captured"
+            ))),
+            Err(e) => Err(e),
+        }
     }
 
     /// The port.
@@ -407,6 +456,16 @@ pub fn on_big_stack<T: Send + 'static>(
         .map_err(|_| "the session thread panicked".to_string())?
 }
 
+#[cfg(feature = "audio-out")]
+fn open_card(name: &str) -> Result<Box<dyn wasp_emulator::Speaker>, String> {
+    Ok(Box::new(wasp_emulator::speaker::AlsaSpeaker::open(name)?))
+}
+
+#[cfg(not(feature = "audio-out"))]
+fn open_card(_: &str) -> Result<Box<dyn wasp_emulator::Speaker>, String> {
+    Err("this wasp-emu was built without the audio-out feature".into())
+}
+
 fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<Outcome, String> {
     let mut session = Session::new(
         profile,
@@ -415,6 +474,11 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
         script.framemd5_timebase,
         options.real_time,
     )?;
+    if options.real_time {
+        if let Some(note) = session.use_sound_card(&options.audio_device)? {
+            eprintln!("wasp-emu: {note}");
+        }
+    }
     if let Some(dir) = &options.out_dir {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         session

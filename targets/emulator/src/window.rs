@@ -3,7 +3,7 @@
 
 use minifb::{Key as Kb, KeyRepeat, Window, WindowOptions};
 use wasp_core::abi::key::{Key, KeyAction};
-use wasp_emu::runner::{on_big_stack, Session, MAX_STEP_US};
+use wasp_emu::runner::{on_big_stack, AudioDevice, Session, MAX_STEP_US};
 use wasp_emu::{Profile, Screen, Script};
 
 /// What `--window` needs on the machine when the window cannot open.
@@ -30,12 +30,12 @@ fn remote(key: Kb) -> Option<Key> {
 }
 
 /// Plays `script`'s stream in a window until it is closed or the stream ends.
-pub fn show(script: &Script, profile: &Profile) -> Result<(), String> {
-    let (script, profile) = (script.clone(), profile.clone());
-    on_big_stack(move || run(&script, &profile))
+pub fn show(script: &Script, profile: &Profile, audio: &AudioDevice) -> Result<(), String> {
+    let (script, profile, audio) = (script.clone(), profile.clone(), audio.clone());
+    on_big_stack(move || run(&script, &profile, &audio))
 }
 
-fn run(script: &Script, profile: &Profile) -> Result<(), String> {
+fn run(script: &Script, profile: &Profile, audio: &AudioDevice) -> Result<(), String> {
     let (w, h) = (
         profile.device.display_width as usize,
         profile.device.display_height as usize,
@@ -56,6 +56,9 @@ fn run(script: &Script, profile: &Profile) -> Result<(), String> {
         script.framemd5_timebase,
         true,
     )?;
+    if let Some(note) = session.use_sound_card(audio)? {
+        eprintln!("wasp-emu: {note}");
+    }
     let mut buffer = vec![0u32; w.saturating_mul(h)];
     // Keys held now: a key the window reports again while held is an auto-repeat.
     let mut held: Vec<Kb> = Vec::new();

@@ -105,10 +105,18 @@ fn play(url: &str, seconds: &str, ca: Option<&str>, out: &str) -> (i32, String, 
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(out);
     let _ = std::fs::remove_dir_all(&out);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wasp-emu"));
-    cmd.args(["play", "--real-time", "--duration", seconds, "--out"])
-        .arg(&out)
-        .arg(url)
-        .env_remove("SSL_CERT_FILE");
+    cmd.args([
+        "play",
+        "--real-time",
+        "--audio-device",
+        "none",
+        "--duration",
+        seconds,
+    ])
+    .arg("--out")
+    .arg(&out)
+    .arg(url)
+    .env_remove("SSL_CERT_FILE");
     if let Some(ca) = ca {
         cmd.env("SSL_CERT_FILE", ca);
     }

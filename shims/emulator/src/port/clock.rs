@@ -9,6 +9,7 @@ use wasp_core::HostEvent;
 
 use super::{EmulatorPort, Presented};
 use crate::decoder::ClockView;
+use crate::speaker::SpeakerLink;
 
 impl EmulatorPort {
     /// Lets `us` of device time pass: in virtual time, from event to event; in real
@@ -40,12 +41,34 @@ impl EmulatorPort {
     pub fn pump(&mut self) {
         self.settle();
         if let Some(now) = self.os_now() {
+            // With a sound card playing the audio, the clock is what it has played.
+            let heard = self
+                .speaker
+                .as_mut()
+                .filter(|s| s.active())
+                .map(SpeakerLink::consumed_us);
+            let audio = self
+                .decoders
+                .values()
+                .any(|d| d.kind() == TrackKind::Audio && !d.at_end());
             if now > self.now {
-                self.run_clock(now - self.now);
+                match heard {
+                    Some(us) if audio => self.move_clock(us),
+                    _ => self.run_clock(now - self.now),
+                }
                 self.now = now;
             }
             self.settle();
         }
+    }
+
+    /// How far ahead of the clock audio is released: the sound card's lead while
+    /// the clock runs in real time with a card, 0 otherwise.
+    fn audio_lead_us(&self) -> i64 {
+        if self.clock.running == 0 {
+            return 0;
+        }
+        self.speaker.as_ref().map_or(0, |s| s.card.lead_us().max(0))
     }
 
     /// The earliest virtual time after now at which anything changes on its own (a
@@ -96,8 +119,16 @@ impl EmulatorPort {
         let total =
             i128::from(self.clock_carry) + i128::from(dt) * i128::from(self.clock.rate_milli);
         let step = i64::try_from(total / 1000).unwrap_or(i64::MAX);
-        let mut position = self.clock.position_us.saturating_add(step);
         self.clock_carry = (total % 1000) as i64;
+        self.move_clock(step);
+    }
+
+    /// Moves the running clock `step` µs of media time, no further than the audio.
+    fn move_clock(&mut self, step: i64) {
+        if self.clock.running == 0 || step <= 0 {
+            return;
+        }
+        let mut position = self.clock.position_us.saturating_add(step);
         if let Some(cap) = self.audio_cap() {
             if position >= cap {
                 // The audio ran out: the clock is where the last sample ends.
@@ -114,18 +145,27 @@ impl EmulatorPort {
     }
 
     pub(super) fn settle_media(&mut self) {
+        let channels = u16::try_from(self.profile.audio_channels).unwrap_or(2);
         for _ in 0..4 {
+            let lead = self.audio_lead_us();
             let view = ClockView {
                 position: self.clock.position_us,
                 running: self.clock.running != 0,
                 rate_milli: self.clock.rate_milli,
+                audio_lead_us: lead,
             };
             let audio = &mut self.audio;
+            let speaker = &mut self.speaker;
             for (id, d) in &mut self.decoders {
                 let mut shown = Vec::new();
                 let kind = d.kind();
+                // Audio released ahead is heard that much later.
+                let heard_in = if kind == TrackKind::Audio { lead } else { 0 };
                 if d.settle(self.now, view, &mut shown, &mut |rate, s| {
-                    audio.play(rate, s)
+                    audio.play(rate, s);
+                    if let Some(speaker) = speaker.as_mut() {
+                        speaker.play(rate, channels, s);
+                    }
                 }) {
                     self.events.push_back(HostEvent::Decoder(DecoderEvent {
                         handle: *id,
@@ -135,7 +175,7 @@ impl EmulatorPort {
                 self.presented_total += shown.len() as u64;
                 for s in shown {
                     self.presented.push(Presented {
-                        at_us: self.now,
+                        at_us: self.now.saturating_add(heard_in),
                         decoder: *id,
                         pts_us: s.pts_us,
                         position_us: view.position,

@@ -13,7 +13,9 @@
 //! the audio runs dry (an underrun) the clock stops exactly there, which is the
 //! starvation that stalls playback. Samples are handed to the [`AudioCapture`] as the
 //! clock passes them; pictures are shown when the clock reaches their pts. Without
-//! audio the clock runs on the port's time. A video decoder starves where its
+//! audio the clock runs on the port's time. In real time with a sound card attached
+//! ([`EmulatorPort::set_speaker`]) the clock is what the card has played instead
+//! (see [`crate::speaker`]). A video decoder starves where its
 //! submitted units end or, once every unit went into libavcodec, where its output
 //! ends (the pictures it holds back for reordering wait with the clock instead of
 //! coming out late).
@@ -71,6 +73,7 @@ use crate::fetch::{local_path, FileFetch, HttpFetch, TlsRoots};
 use crate::ffi::{self, AvDecoder, OpenError};
 use crate::frame::{FrameLog, VideoFrame};
 use crate::profile::DeviceProfile;
+use crate::speaker::{Speaker, SpeakerLink};
 
 mod clock;
 mod network;
@@ -124,6 +127,7 @@ pub struct EmulatorPort {
     frames_keep: usize,
     compose: Option<ComposeHook>,
     audio: AudioCapture,
+    speaker: Option<SpeakerLink>,
     /// Log lines received.
     pub logs: Vec<(LogLevel, String)>,
     /// States reported.
@@ -190,6 +194,7 @@ impl EmulatorPort {
             frames_keep: usize::MAX,
             compose: None,
             audio: AudioCapture::new(channels),
+            speaker: None,
             logs: Vec::new(),
             states: Vec::new(),
             reports: Vec::new(),
@@ -210,6 +215,15 @@ impl EmulatorPort {
     /// (Mozilla's roots until this is called).
     pub fn set_tls_roots(&mut self, roots: TlsRoots) {
         self.tls = roots;
+    }
+
+    /// Plays the audio on `card` from now on and, in real time, runs the media
+    /// clock on it ([`crate::speaker`]). Ignored on the virtual clock, whose audio
+    /// is captured only.
+    pub fn set_speaker(&mut self, card: Box<dyn Speaker>) {
+        if self.origin.is_some() {
+            self.speaker = Some(SpeakerLink::new(card));
+        }
     }
 
     /// Whether the port runs in real time.
@@ -602,6 +616,11 @@ impl Port for EmulatorPort {
     fn decoder_flush(&mut self, id: PortId) {
         if let Some(d) = self.decoders.get_mut(&id) {
             d.flush();
+            if d.kind() == TrackKind::Audio {
+                if let Some(speaker) = &mut self.speaker {
+                    speaker.discard();
+                }
+            }
         }
         self.position_set = false;
         self.settle_media();
@@ -620,10 +639,16 @@ impl Port for EmulatorPort {
 
     fn media_set_rate(&mut self, rate_milli: u32) {
         self.clock.rate_milli = rate_milli;
+        if let Some(speaker) = &mut self.speaker {
+            speaker.card.pause(rate_milli == 0);
+        }
         self.settle_media();
     }
 
     fn media_set_position(&mut self, pts_us: i64) {
+        if let Some(speaker) = &mut self.speaker {
+            speaker.discard();
+        }
         self.clock.position_us = pts_us;
         self.clock_carry = 0;
         self.position_set = true;
