@@ -8,6 +8,8 @@
 //!   RGB565 framebuffer (115 KB) does not fit a microcontroller's RAM budget, so the
 //!   graphics plane is rasterised a band of rows at a time and each band is sent into
 //!   its window of the panel's own memory.
+//! * [`vs1053`] — a VS1053-class MP3/AAC decoder chip on SPI fed from a bounded
+//!   [`queue`] of the module's compressed audio, only while its DREQ line asks for data.
 //!
 //! A small driver of ours rather than `mipidsi`: the stripe writer needs three
 //! commands (column and row address set, memory write) and the panel's wake-up
@@ -16,5 +18,7 @@
 #![no_std]
 
 pub mod buttons;
+pub mod queue;
 pub mod st7789;
 pub mod stripes;
+pub mod vs1053;
