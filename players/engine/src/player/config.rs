@@ -91,6 +91,21 @@ pub struct PlayerConfig {
     pub abr_rule: AbrRule,
 }
 
+impl PlayerConfig {
+    /// Live: how far behind the edge playback starts and catch-up steers to, for a
+    /// playlist of `target_duration_us` (at least one target duration).
+    pub fn live_edge_distance_us(&self, target_duration_us: i64) -> i64 {
+        target_duration_us.saturating_mul(i64::from(self.live_edge_target_durations.max(1)))
+    }
+
+    /// Live: where playback starts in a window of segments spanning `first..last`
+    /// (media µs): the edge distance behind `last`, but not before `first`.
+    pub fn live_start_us(&self, first: i64, last: i64, target_duration_us: i64) -> i64 {
+        last.saturating_sub(self.live_edge_distance_us(target_duration_us))
+            .max(first)
+    }
+}
+
 impl Default for PlayerConfig {
     fn default() -> Self {
         Self {
@@ -124,5 +139,26 @@ impl Default for PlayerConfig {
             abr: AbrConfig::default(),
             abr_rule: AbrRule::Adaptive,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_starts_three_target_durations_behind_the_edge_inside_the_window() {
+        let c = PlayerConfig::default();
+        assert_eq!(c.live_edge_distance_us(6_000_000), 18_000_000);
+        // A 60 s window of 6 s segments: 18 s behind its end.
+        assert_eq!(c.live_start_us(100_000_000, 160_000_000, 6_000_000), 142_000_000);
+        // A window shorter than the distance: its first segment.
+        assert_eq!(c.live_start_us(100_000_000, 110_000_000, 6_000_000), 100_000_000);
+        // A configured 0 still keeps one target duration.
+        let c = PlayerConfig {
+            live_edge_target_durations: 0,
+            ..PlayerConfig::default()
+        };
+        assert_eq!(c.live_edge_distance_us(4_000_000), 4_000_000);
     }
 }

@@ -501,9 +501,7 @@ impl Player {
             return self.fail(p, StateReason::Malformed, "the playlist has no segments");
         };
         let start = if self.live {
-            let distance =
-                target_duration * i64::from(self.config.live_edge_target_durations.max(1));
-            (last - distance).max(first)
+            self.config.live_start_us(first, last, target_duration)
         } else {
             let requested = self.start_request.or(start_override.map(|o| {
                 if o < 0 {

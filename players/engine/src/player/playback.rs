@@ -160,8 +160,7 @@ impl Player {
         let Some(((first, last), td)) = span else {
             return;
         };
-        let distance = td * i64::from(self.config.live_edge_target_durations.max(1));
-        let target = (last - distance).max(first);
+        let target = self.config.live_start_us(first, last, td);
         self.qoe.errors_recovered += 1;
         if self.state == PlayerState::Playing {
             let _ = p.media_set_rate(0);
@@ -428,7 +427,7 @@ impl Player {
             .playlist
             .as_ref()
             .map_or(0, |pl| super::stream::micros(pl.target_duration));
-        let target = td * i64::from(self.config.live_edge_target_durations.max(1));
+        let target = self.config.live_edge_distance_us(td);
         let latency = edge - self.position_us;
         let rate = if latency > target + td / 2 {
             FAST_RATE
