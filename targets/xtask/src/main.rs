@@ -9,6 +9,7 @@ mod cross;
 mod mcu;
 mod package;
 mod sysroot;
+mod tv_image;
 
 const HELP: &str = "\
 cargo xtask <command>
@@ -40,6 +41,11 @@ cargo xtask <command>
   fuzz [s]  run every fuzz target for s seconds (default 60; `test` runs each for 10);
             installs the nightly toolchain and cargo-fuzz when missing
   bench     run the criterion benchmarks (not part of `test`: figures go to docs/perf.md)
+  tv-image  the TV stick's bootable image for qemu-system-aarch64 in target/tv-image:
+            Debian's current arm64 kernel, busybox, the package of
+            `package --arch aarch64` installed by its install.sh (docs/tv-system.md)
+  tv-system the image booted under qemu-system-aarch64 and checked through the
+            QEMU monitor and the serial console (hardware-tests/tv-system)
   engine-sizes
             build the `wasp-engine-bench` module (profile wasm) with no engine
             component, each one alone, and all; print sizes and deltas over none
@@ -56,6 +62,8 @@ fn main() -> ExitCode {
         Some("cross") => cross::cross(),
         Some("mcu") => mcu::mcu(),
         Some("package") => package::package(rest),
+        Some("tv-image") => tv_image::tv_image(),
+        Some("tv-system") => tv_image::tv_system(rest),
         Some("fuzz") => fuzz(rest.first().and_then(|s| s.parse().ok()).unwrap_or(60)),
         Some("bench") => run(
             "benchmarks",

@@ -40,47 +40,16 @@ pub fn prepare(dir: &Path, arch: &str) -> Result<PathBuf, String> {
         return Ok(sysroot);
     }
     let io = |what: &Path, e: std::io::Error| format!("{}: {e}", what.display());
-    let apt = dir.join(format!("apt-{arch}"));
-    for sub in ["state/lists/partial", "cache/archives/partial", "etc/none"] {
-        std::fs::create_dir_all(apt.join(sub)).map_err(|e| io(&apt, e))?;
-    }
-    let status = apt.join("state/status");
-    std::fs::write(&status, "").map_err(|e| io(&status, e))?;
-    let sources = apt.join("etc/sources.list");
-    std::fs::write(&sources, SOURCES).map_err(|e| io(&sources, e))?;
-    let none = apt.join("etc/none");
-    let config = apt.join("apt.conf");
-    let text = format!(
-        "APT::Architecture \"{arch}\";\nAPT::Architectures {{ \"{arch}\"; }};\n\
-         APT::Install-Recommends \"false\";\nDir::State \"{state}\";\n\
-         Dir::State::status \"{status}\";\nDir::Cache \"{cache}\";\n\
-         Dir::Etc::SourceList \"{sources}\";\nDir::Etc::SourceParts \"{none}\";\n\
-         Dir::Etc::Preferences \"{none}\";\nDir::Etc::PreferencesParts \"{none}\";\n",
-        state = apt.join("state").display(),
-        status = status.display(),
-        cache = apt.join("cache").display(),
-        sources = sources.display(),
-        none = none.display(),
-    );
-    std::fs::write(&config, text).map_err(|e| io(&config, e))?;
-    let apt_get = |args: &[&str]| {
-        crate::run(
-            &format!("{arch} sysroot: apt-get {}", args.join(" ")),
-            Command::new("apt-get")
-                .env("APT_CONFIG", &config)
-                .args(args),
-        )
-    };
-    apt_get(&["update", "-qq"])?;
+    let apt = Apt::new(dir, arch)?;
     let mut install = vec!["install", "-qq", "-y", "--download-only"];
     install.extend(PACKAGES);
-    apt_get(&install)?;
+    apt.get(&install)?;
 
     if sysroot.exists() {
         std::fs::remove_dir_all(&sysroot).map_err(|e| io(&sysroot, e))?;
     }
     std::fs::create_dir_all(&sysroot).map_err(|e| io(&sysroot, e))?;
-    let archives = apt.join("cache/archives");
+    let archives = apt.dir.join("cache/archives");
     let mut debs: Vec<PathBuf> = std::fs::read_dir(&archives)
         .map_err(|e| io(&archives, e))?
         .filter_map(|e| Some(e.ok()?.path()))
@@ -91,18 +60,7 @@ pub fn prepare(dir: &Path, arch: &str) -> Result<PathBuf, String> {
         let file = deb.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let package = file.split('_').next().unwrap_or_default();
         if !SKIP.contains(&package) {
-            let done = Command::new("dpkg")
-                .arg("-x")
-                .arg(deb)
-                .arg(&sysroot)
-                .output()
-                .map_err(|e| format!("dpkg: cannot start: {e}"))?;
-            if !done.status.success() {
-                return Err(format!(
-                    "dpkg -x {file}: {}",
-                    String::from_utf8_lossy(&done.stderr)
-                ));
-            }
+            unpack(deb, &sysroot)?;
         }
         // The packages are in the sysroot now: keep the disk for builds.
         std::fs::remove_file(deb).map_err(|e| io(deb, e))?;
@@ -115,6 +73,89 @@ pub fn prepare(dir: &Path, arch: &str) -> Result<PathBuf, String> {
         sysroot.display()
     );
     Ok(sysroot)
+}
+
+/// Unpacks the files of the Debian package `deb` under `into` (`dpkg -x`: no
+/// scripts run, nothing is registered).
+pub fn unpack(deb: &Path, into: &Path) -> Result<(), String> {
+    let done = Command::new("dpkg")
+        .arg("-x")
+        .arg(deb)
+        .arg(into)
+        .output()
+        .map_err(|e| format!("dpkg: cannot start: {e}"))?;
+    if done.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "dpkg -x {}: {}",
+            deb.display(),
+            String::from_utf8_lossy(&done.stderr)
+        ))
+    }
+}
+
+/// A private APT configuration for one Debian architecture: its own state, cache
+/// and sources under `dir/apt-<arch>`, the system's left alone.
+pub struct Apt {
+    /// The folder holding the configuration, lists and downloaded archives.
+    dir: PathBuf,
+    /// The configuration file (`APT_CONFIG`).
+    config: PathBuf,
+    /// Debian's name of the architecture.
+    arch: String,
+}
+
+impl Apt {
+    /// Writes the configuration under `dir` and updates its package lists.
+    pub fn new(dir: &Path, arch: &str) -> Result<Apt, String> {
+        let io = |what: &Path, e: std::io::Error| format!("{}: {e}", what.display());
+        let apt = dir.join(format!("apt-{arch}"));
+        for sub in ["state/lists/partial", "cache/archives/partial", "etc/none"] {
+            std::fs::create_dir_all(apt.join(sub)).map_err(|e| io(&apt, e))?;
+        }
+        let status = apt.join("state/status");
+        std::fs::write(&status, "").map_err(|e| io(&status, e))?;
+        let sources = apt.join("etc/sources.list");
+        std::fs::write(&sources, SOURCES).map_err(|e| io(&sources, e))?;
+        let none = apt.join("etc/none");
+        let config = apt.join("apt.conf");
+        let text = format!(
+            "APT::Architecture \"{arch}\";\nAPT::Architectures {{ \"{arch}\"; }};\n\
+             APT::Install-Recommends \"false\";\nDir::State \"{state}\";\n\
+             Dir::State::status \"{status}\";\nDir::Cache \"{cache}\";\n\
+             Dir::Etc::SourceList \"{sources}\";\nDir::Etc::SourceParts \"{none}\";\n\
+             Dir::Etc::Preferences \"{none}\";\nDir::Etc::PreferencesParts \"{none}\";\n",
+            state = apt.join("state").display(),
+            status = status.display(),
+            cache = apt.join("cache").display(),
+            sources = sources.display(),
+            none = none.display(),
+        );
+        std::fs::write(&config, text).map_err(|e| io(&config, e))?;
+        let apt = Apt {
+            dir: apt,
+            config,
+            arch: arch.into(),
+        };
+        apt.get(&["update", "-qq"])?;
+        Ok(apt)
+    }
+
+    /// A command of APT's (`apt-get`, `apt-cache`) under this configuration.
+    pub fn command(&self, tool: &str) -> Command {
+        let mut cmd = Command::new(tool);
+        cmd.env("APT_CONFIG", &self.config);
+        cmd
+    }
+
+    /// Runs `apt-get` with `args`.
+    pub fn get(&self, args: &[&str]) -> Result<(), String> {
+        crate::run(
+            &format!("{} packages: apt-get {}", self.arch, args.join(" ")),
+            self.command("apt-get").args(args),
+        )
+    }
 }
 
 /// Rewrites absolute symbolic links under `dir` to point inside `sysroot` (a

@@ -1,0 +1,641 @@
+//! # wasp-tv-system: the TV stick as a whole system under qemu-system-aarch64
+//!
+//! Boots the image of `cargo xtask tv-image` (Debian's arm64 kernel, the TV-stick
+//! package installed by its `install.sh`) headless, drives it through the QEMU
+//! monitor (`screendump`, `sendkey`, `stop`/`cont`, `quit`) and the serial console,
+//! and compares what the stick shows and plays with the x86_64 build of the same
+//! firmware playing the same sample on its virtual clock. Prints `PASS` or `FAIL`
+//! per check and exits with 1 when any failed. Run by `cargo xtask tv-system`
+//! (docs/tv-system.md), which passes the image's files:
+//!
+//! ```text
+//! wasp-tv-system --kernel K --initrd I --work DIR --samples DIR --libwasp LIB
+//! ```
+
+mod files;
+mod vm;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use vm::{Boot, Vm};
+
+/// The checks' results, each printed as it is made with the suite's time then.
+struct Checks {
+    started: Instant,
+    failed: Vec<String>,
+    passed: usize,
+}
+
+impl Checks {
+    fn record(&mut self, name: &str, result: Result<String, String>) {
+        let at = self.started.elapsed().as_secs_f64();
+        let (verdict, text) = match result {
+            Ok(detail) => ("PASS", detail),
+            Err(reason) => ("FAIL", reason),
+        };
+        println!("{verdict} [{at:5.1} s] {name}: {text}");
+        if verdict == "PASS" {
+            self.passed += 1;
+        } else {
+            self.failed.push(name.to_string());
+        }
+    }
+}
+
+/// The command line.
+struct Args {
+    kernel: PathBuf,
+    initrd: PathBuf,
+    work: PathBuf,
+    samples: PathBuf,
+    libwasp: PathBuf,
+}
+
+fn args() -> Result<Args, String> {
+    let mut given = std::collections::BTreeMap::new();
+    let mut it = std::env::args().skip(1);
+    while let Some(name) = it.next() {
+        let value = it.next().ok_or(format!("{name} lacks its value"))?;
+        given.insert(name, PathBuf::from(value));
+    }
+    let mut take = |name: &str| {
+        given
+            .remove(name)
+            .ok_or(format!("missing {name} (run `cargo xtask tv-system`)"))
+    };
+    let args = Args {
+        kernel: take("--kernel")?,
+        initrd: take("--initrd")?,
+        work: take("--work")?,
+        samples: take("--samples")?,
+        libwasp: take("--libwasp")?,
+    };
+    match given.keys().next() {
+        Some(unknown) => Err(format!("unknown option {unknown}")),
+        None => Ok(args),
+    }
+}
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let result = args().and_then(|args| {
+        let mut checks = Checks {
+            started,
+            failed: Vec::new(),
+            passed: 0,
+        };
+        run(&args, &mut checks)?;
+        Ok(checks)
+    });
+    match result {
+        Ok(checks) if checks.failed.is_empty() => {
+            println!(
+                "==> tv-system: all {} checks passed in {:.1} s",
+                checks.passed,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(checks) => {
+            println!(
+                "==> tv-system: {} of {} checks failed ({}) in {:.1} s",
+                checks.failed.len(),
+                checks.passed + checks.failed.len(),
+                checks.failed.join(", "),
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            println!(
+                "FAIL tv-system: {e} (after {:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What the x86_64 firmware composed and played on its virtual clock.
+struct Reference {
+    /// The md5 of every composed screen, in order.
+    screens: Vec<String>,
+    /// The played audio, interleaved stereo at 48 kHz.
+    audio: Vec<i16>,
+}
+
+/// The module settings the image's configuration gives (`cargo xtask tv-image`),
+/// in its order.
+const SETTINGS: &[&str] = &["autoplay=1", "max_bitrate=140000"];
+
+/// Builds the firmware for x86_64 (`main.c`, the Linux port, `libwasp`) and plays
+/// the sample as the stick does: same module, settings and display size.
+fn reference(args: &Args) -> Result<Reference, String> {
+    let dir = args.work.join("reference");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let exe = dir.join("tv-stick");
+    let capi = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../core/capi/include");
+    let built = Command::new("cc")
+        .args(["-std=c11", "-O2"])
+        .arg("-I")
+        .arg(&capi)
+        .arg("-I")
+        .arg(wasp_shim_linux::include_dir())
+        .arg(wasp_tv_stick::MAIN_C)
+        .arg("-o")
+        .arg(&exe)
+        .arg(wasp_shim_linux::static_lib())
+        .arg(&args.libwasp)
+        .args(wasp_shim_linux::link_args())
+        .args(["-lpthread", "-ldl", "-lm"])
+        .output()
+        .map_err(|e| format!("cc: {e}"))?;
+    if !built.status.success() {
+        return Err(format!(
+            "the x86_64 firmware does not build:\n{}",
+            String::from_utf8_lossy(&built.stderr)
+        ));
+    }
+    let module = dir.join("wasp-tv.wasm");
+    std::fs::write(&module, wasp_modules::TV).map_err(|e| format!("{}: {e}", module.display()))?;
+    let (screens, wav) = (dir.join("screens"), dir.join("audio.wav"));
+    let mut cmd = Command::new(&exe);
+    cmd.arg("--module")
+        .arg(&module)
+        .args(["--virtual-clock", "--size"])
+        .arg(format!("{}x{}", vm::WIDTH, vm::HEIGHT))
+        .arg("--screen-log")
+        .arg(&screens)
+        .arg("--wav")
+        .arg(&wav);
+    for setting in SETTINGS {
+        cmd.args(["--set", setting]);
+    }
+    let played = cmd
+        .arg(format!("file://{}/master.m3u8", args.samples.display()))
+        .output()
+        .map_err(|e| format!("{}: {e}", exe.display()))?;
+    if !played.status.success() {
+        return Err(format!(
+            "the x86_64 firmware failed ({}):\n{}",
+            played.status,
+            String::from_utf8_lossy(&played.stderr)
+        ));
+    }
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+    let screens = String::from_utf8_lossy(&read(&screens)?)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let (rate, channels, audio) = files::wav(&read(&wav)?)?;
+    if (rate, channels) != (48_000, 2) {
+        return Err(format!("reference audio is {rate} Hz x {channels}"));
+    }
+    Ok(Reference { screens, audio })
+}
+
+/// Console markers of the image's `/init` and of the firmware.
+const STARTED: &str = "tv-image: started";
+const MODULE_STARTED: &str = "wasp: started module";
+
+fn contains(text: &'static str) -> impl Fn(&str) -> Option<()> {
+    move |line: &str| line.contains(text).then_some(())
+}
+
+/// Waits for a console line containing `marker` (a boot or a start: 90 s at
+/// most), then for the first picture line after it (60 s); that line and its pts.
+fn picture_after(vm: &mut Vm, marker: &'static str) -> Result<(vm::Line, i64), String> {
+    vm.wait(
+        &format!("`{marker}`"),
+        Duration::from_secs(90),
+        contains(marker),
+    )?;
+    vm.wait(
+        &format!("with a picture after `{marker}`"),
+        Duration::from_secs(60),
+        files::picture_pts,
+    )
+}
+
+/// Seconds, for messages.
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// Makes an empty ext4 disk for `/var/lib/wasp`.
+fn make_disk(path: &Path) -> Result<(), String> {
+    let _ = std::fs::remove_file(path);
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    file.set_len(32 << 20)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let made = Command::new("mkfs.ext4")
+        // No lazy initialisation: the disk is written only by the firmware.
+        .args([
+            "-q",
+            "-F",
+            "-L",
+            "wasp",
+            "-E",
+            "lazy_itable_init=0,lazy_journal_init=0",
+        ])
+        .arg(path)
+        .output()
+        .map_err(|e| format!("mkfs.ext4 (e2fsprogs): {e}"))?;
+    if made.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "mkfs.ext4: {}",
+            String::from_utf8_lossy(&made.stderr)
+        ))
+    }
+}
+
+/// The store on the disk after a power cut, as the next boot's kernel sees it:
+/// the journal replayed (`e2fsck -fy`), then `/kv` read (`debugfs`). `None` when
+/// there is no store file.
+fn store_on_disk(disk: &Path, work: &Path) -> Result<Option<Vec<(String, String)>>, String> {
+    let fsck = Command::new("e2fsck")
+        .arg("-fy")
+        .arg(disk)
+        .output()
+        .map_err(|e| format!("e2fsck: {e}"))?;
+    // 0: clean, 1: errors corrected (a replayed journal counts as one).
+    if !matches!(fsck.status.code(), Some(0 | 1)) {
+        return Err(format!(
+            "e2fsck {}: {}{}",
+            fsck.status,
+            String::from_utf8_lossy(&fsck.stdout),
+            String::from_utf8_lossy(&fsck.stderr)
+        ));
+    }
+    let out = work.join("kv.dump");
+    let _ = std::fs::remove_file(&out);
+    Command::new("debugfs")
+        .arg("-R")
+        .arg(format!("dump /kv {}", out.display()))
+        .arg(disk)
+        .output()
+        .map_err(|e| format!("debugfs: {e}"))?;
+    match std::fs::read(&out) {
+        Ok(bytes) => files::kv_entries(&bytes).map(Some),
+        Err(_) => Ok(None),
+    }
+}
+
+/// The resume position in a store, ms.
+fn resume_ms(entries: &[(String, String)]) -> Option<i64> {
+    let (_, value) = entries.iter().find(|(k, _)| k == "tv.resume")?;
+    value.split(' ').next()?.parse().ok()
+}
+
+/// The checks, in the order of issue 10's "Must show".
+fn run(args: &Args, checks: &mut Checks) -> Result<(), String> {
+    let suite = Instant::now();
+    std::fs::create_dir_all(&args.work).map_err(|e| format!("{}: {e}", args.work.display()))?;
+    let reference = reference(args)?;
+    println!(
+        "==> reference: x86_64 firmware, {} screens, {:.2} s of audio ({:.1} s)",
+        reference.screens.len(),
+        reference.audio.len() as f64 / 96_000.0,
+        suite.elapsed().as_secs_f64()
+    );
+    let disk = args.work.join("disk.img");
+    make_disk(&disk)?;
+    let boot = |name: &'static str| Boot {
+        kernel: &args.kernel,
+        initrd: &args.initrd,
+        disk: &disk,
+        dir: &args.work,
+        name,
+    };
+
+    // 1. Boot to the first frame.
+    let mut vm = Vm::boot(&boot("boot1"))?;
+    let up = vm.wait(
+        "`tv-image: started`",
+        Duration::from_secs(90),
+        contains(STARTED),
+    );
+    checks.record(
+        "boot: kernel, modules, disk, init script",
+        up.as_ref()
+            .map(|(line, ())| format!("{} after {}", line.text, secs(line.at)))
+            .map_err(Clone::clone),
+    );
+    up?;
+    let from = vm.position();
+    // The first screen composed after the first decoded picture shows video (the
+    // screens before it show the module's loading state).
+    let first = vm
+        .wait(
+            "with a picture",
+            Duration::from_secs(60),
+            files::picture_pts,
+        )
+        .and_then(|_| {
+            vm.wait(
+                "with a composed screen",
+                Duration::from_secs(10),
+                files::screen_md5,
+            )
+        });
+    checks.record(
+        "first video frame on DRM/KMS",
+        first.as_ref().map_err(Clone::clone).and_then(|(line, _)| {
+            let mode = vm
+                .lines_from(from)
+                .into_iter()
+                .find(|l| l.text.contains("/dev/dri/card0: "))
+                .ok_or("the firmware logged no DRM mode")?;
+            Ok(format!(
+                "boot to first frame {} (`{}`)",
+                secs(line.at),
+                mode.text.trim_start_matches(|c: char| c != 'w')
+            ))
+        }),
+    );
+    first?;
+    // 2. A screendump at a scripted moment equals the reference's composition.
+    vm.wait("with a picture at 3 s", Duration::from_secs(60), |l| {
+        files::picture_pts(l).filter(|&pts| pts >= 3_000_000)
+    })?;
+    let playing = screen_check(&mut vm, args, "playing", &reference)?;
+    checks.record(
+        "screendump equals the x86_64 composition",
+        playing.clone().and_then(|s| {
+            s.reference_index
+                .map(|i| {
+                    format!(
+                        "{} (picture at {:.3} s) is screen {i} of the reference's {}",
+                        s.md5,
+                        s.pts as f64 / 1e6,
+                        reference.screens.len()
+                    )
+                })
+                .ok_or(format!("{} is no screen of the reference", s.md5))
+        }),
+    );
+
+    let v4l2 = vm
+        .lines_from(0)
+        .into_iter()
+        .find(|l| l.text.contains("/dev/video10") && l.text.contains("software"));
+    checks.record(
+        "V4L2 decoder absent under QEMU: software decoding, said in the log",
+        v4l2.map(|l| l.text.clone())
+            .ok_or("no line on /dev/video10 and software decoding".into()),
+    );
+
+    // 3. A key shows the OSD; pause stops the clock.
+    vm.wait("with a picture at 6 s", Duration::from_secs(60), |l| {
+        files::picture_pts(l).filter(|&pts| pts >= 6_000_000)
+    })?;
+    vm.monitor("sendkey spc")?;
+    std::thread::sleep(Duration::from_millis(1500));
+    let paused = screen_check(&mut vm, args, "paused", &reference)?;
+    std::thread::sleep(Duration::from_secs(1));
+    let later = screen_check(&mut vm, args, "paused-later", &reference)?;
+    checks.record(
+        "sendkey: the OSD shows in the next screendump",
+        paused.clone().and_then(|s| match (s.reference_index, &playing) {
+            (None, Ok(before)) if s.md5 != before.md5 => Ok(format!(
+                "{} after Play/Pause (space): on the device's screen log, not a reference screen (which has no OSD)",
+                s.md5
+            )),
+            _ => Err(format!("{} shows no OSD (a plain video screen)", s.md5)),
+        }),
+    );
+    checks.record(
+        "pause stops the clock: screendumps 1 s apart equal",
+        match (&paused, &later) {
+            (Ok(a), Ok(b)) if a.md5 == b.md5 && a.pts == b.pts => Ok(format!(
+                "{} twice, last picture at {:.3} s both times",
+                a.md5,
+                a.pts as f64 / 1e6
+            )),
+            (Ok(a), Ok(b)) => Err(format!(
+                "{} at {} then {} at {}",
+                a.md5, a.pts, b.md5, b.pts
+            )),
+            (Err(e), _) | (_, Err(e)) => Err(e.clone()),
+        },
+    );
+    // The pause saved the resume position (the store replaced on the disk).
+    let committed = vm.disk_settled(Duration::from_millis(700), Duration::from_secs(20));
+    let paused_at = paused.as_ref().map(|s| s.pts).unwrap_or_default();
+    vm.monitor("sendkey spc")?;
+    let resumed = vm.wait(
+        "with a picture after the pause",
+        Duration::from_secs(30),
+        |l| files::picture_pts(l).filter(|&pts| pts > paused_at),
+    );
+    checks.record(
+        "play again after the pause",
+        resumed
+            .as_ref()
+            .map(|(_, pts)| format!("picture at {:.3} s", *pts as f64 / 1e6))
+            .map_err(Clone::clone),
+    );
+
+    // 4. Fault containment: the init script restarts a killed firmware.
+    vm.shell("kill -9 $(pidof tv-stick)")?;
+    let killed = Instant::now();
+    let restarted = picture_after(&mut vm, MODULE_STARTED);
+    checks.record(
+        "kill -9: the init script restarts the firmware, which plays again",
+        restarted
+            .as_ref()
+            .map(|(_, pts)| {
+                format!(
+                    "first picture {:.3} s (the position saved at the pause: {:.3} s), {} after the kill",
+                    *pts as f64 / 1e6,
+                    paused_at as f64 / 1e6,
+                    secs(killed.elapsed())
+                )
+            })
+            .map_err(Clone::clone),
+    );
+    committed?;
+    let (_, mut resumed_at) = restarted?;
+
+    // 5. Power cuts while the store is being written: Play/Pause saves the
+    // position; the VM is frozen after the first, second, fourth disk write of
+    // that save and QEMU quits (the guest's unwritten state is lost, as in a power
+    // cut). The store on the disk must be the previous one or the new one, whole,
+    // and the next boot must resume from it.
+    // The restarted firmware saved the position it resumed at.
+    let mut previous_ms = resumed_at / 1000;
+    let mut vm = Some(vm);
+    for (round, writes) in [1u64, 2, 4].into_iter().enumerate() {
+        let Some(mut running) = vm.take() else {
+            break;
+        };
+        let cut = running
+            .wait(
+                "with a picture 0.5 s into the playback",
+                Duration::from_secs(60),
+                |l| files::picture_pts(l).filter(|&pts| pts >= resumed_at + 500_000),
+            )
+            .and_then(|_| running.disk_settled(Duration::from_millis(700), Duration::from_secs(20)))
+            .and_then(|base| {
+                running.monitor("sendkey spc")?;
+                running.stop_after_writes(base, writes, Duration::from_secs(20))
+            });
+        let pause_ms = running
+            .lines_from(0)
+            .iter()
+            .rev()
+            .find_map(|l| files::picture_pts(&l.text))
+            .unwrap_or_default()
+            / 1000;
+        let quit = running.quit();
+        if round == 0 {
+            audio_check(args, &reference, checks, "boot1");
+        }
+        let stored = cut.and(quit).and_then(|_| store_on_disk(&disk, &args.work));
+        let saved = match &stored {
+            Ok(Some(entries)) => resume_ms(entries),
+            _ => None,
+        };
+        checks.record(
+            &format!("power cut after disk write {writes} of a store update: the store is whole"),
+            match (&stored, saved) {
+                (Ok(_), Some(ms)) if (ms - previous_ms).abs() <= 1000 || (ms - pause_ms).abs() <= 1000 => Ok(format!(
+                    "tv.resume = {ms} ms (before the update {previous_ms} ms, the update {pause_ms} ms)"
+                )),
+                (Ok(entries), _) => Err(format!(
+                    "store {entries:?}: neither {previous_ms} ms nor {pause_ms} ms"
+                )),
+                (Err(e), _) => Err(e.clone()),
+            },
+        );
+        let Some(saved) = saved else {
+            break;
+        };
+        previous_ms = saved;
+        let name = ["boot2", "boot3", "boot4"]
+            .get(round)
+            .copied()
+            .unwrap_or("boot");
+        let mut next = Vm::boot(&boot(name))?;
+        let first = picture_after(&mut next, STARTED);
+        checks.record(
+            &format!(
+                "after power cut {}: the player resumes at the saved position",
+                round + 1
+            ),
+            match &first {
+                Ok((line, pts)) if (pts / 1000 - saved).abs() <= 3000 => Ok(format!(
+                    "first picture {:.3} s, saved {saved} ms, {} after power on",
+                    *pts as f64 / 1e6,
+                    secs(line.at)
+                )),
+                Ok((_, pts)) => Err(format!("first picture at {pts} µs, saved {saved} ms")),
+                Err(e) => Err(e.clone()),
+            },
+        );
+        let Ok((_, pts)) = first else {
+            break;
+        };
+        resumed_at = pts;
+        if round < 2 {
+            vm = Some(next);
+        } else {
+            next.quit()?;
+        }
+    }
+    println!(
+        "==> tv-system: suite took {:.1} s",
+        suite.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// A screendump's md5 and where it is found.
+#[derive(Clone)]
+struct Screen {
+    md5: String,
+    /// The last picture the firmware logged before the screendump, µs.
+    pts: i64,
+    /// Its index in the reference's screens.
+    reference_index: Option<usize>,
+}
+
+/// Takes a screendump with the VM frozen; it must be the firmware's last or
+/// next-to-last composed screen (the log line is written before the pixels are).
+fn screen_check(
+    vm: &mut Vm,
+    args: &Args,
+    name: &str,
+    reference: &Reference,
+) -> Result<Result<Screen, String>, String> {
+    let path = args.work.join(format!("{name}.ppm"));
+    vm.screendump(&path)?;
+    let lines = vm.lines_from(0);
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (width, height, md5) = files::ppm_md5(&bytes)?;
+    if (width, height) != (vm::WIDTH, vm::HEIGHT) {
+        return Ok(Err(format!("screendump is {width}x{height}")));
+    }
+    let screens: Vec<String> = lines
+        .iter()
+        .filter_map(|l| files::screen_md5(&l.text))
+        .collect();
+    let pts = lines
+        .iter()
+        .rev()
+        .find_map(|l| files::picture_pts(&l.text))
+        .unwrap_or(-1);
+    if !screens.iter().rev().take(2).any(|s| *s == md5) {
+        return Ok(Err(format!(
+            "screendump {md5} is not the firmware's last composed screen ({:?})",
+            screens.last()
+        )));
+    }
+    Ok(Ok(Screen {
+        reference_index: reference.screens.iter().position(|s| *s == md5),
+        md5,
+        pts,
+    }))
+}
+
+/// The usb-audio recording of the first boot against the reference's audio, up to
+/// the pause: 10 ms chunks every 0.5 s over 5 s.
+fn audio_check(args: &Args, reference: &Reference, checks: &mut Checks, name: &str) {
+    /// AAC decodes in floating point (x86_64 and aarch64 builds of FFmpeg round
+    /// differently) and QEMU's audio path scales by its volume: a chunk is found
+    /// when the recording has its waveform up to a gain (the sample's tones repeat,
+    /// so a wrong place correlates up to about 0.99995: the threshold is above).
+    const THRESHOLD: f64 = 0.99999;
+    /// Chunks that must be found: the port drops what it could not play in time,
+    /// and software emulation on a loaded machine makes it late now and then.
+    const MIN_FOUND: usize = 8;
+    /// The found chunks' gains agree within this.
+    const MAX_GAIN_SPREAD: f64 = 0.01;
+    let path = args.work.join(format!("{name}.wav"));
+    let result = std::fs::read(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))
+        .and_then(|b| files::wav(&b))
+        .and_then(|(rate, channels, samples)| {
+            if (rate, channels) != (48_000, 2) {
+                return Err(format!("recorded {rate} Hz x {channels}"));
+            }
+            files::compare_audio(&reference.audio, &samples, 10, 24_000, 3 * 48_000, THRESHOLD)
+        })
+        .and_then(|m| {
+            let text = format!(
+                "{} of {} chunks of 10 ms (every 0.5 s) found, correlation >= {:.7}, gain {:.4}..{:.4} \
+                 (tolerance: {MIN_FOUND} found at correlation {THRESHOLD}, gain spread {MAX_GAIN_SPREAD})",
+                m.found, m.chunks, m.min_correlation, m.gain.0, m.gain.1
+            );
+            if m.found >= MIN_FOUND && m.gain.1 - m.gain.0 <= MAX_GAIN_SPREAD {
+                Ok(text)
+            } else {
+                Err(text)
+            }
+        });
+    checks.record("audio: the usb-audio WAV matches the x86_64 audio", result);
+}
