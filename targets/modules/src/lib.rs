@@ -10,6 +10,8 @@
 //! * [`ENGINE_BENCH`] — runs one `wasp-engine` component over fetched bytes and logs
 //!   what it counted; the engine's `wasm` benchmark times it.
 //! * [`TV`] — the TV player module: the engine's player behind the ABI.
+//! * [`AUDIO`] — the audio player module (radio, HLS audio, podcasts) in two pages
+//!   of memory.
 #![no_std]
 
 include!(concat!(env!("OUT_DIR"), "/modules.rs"));
@@ -20,4 +22,5 @@ pub const ALL: &[(&str, &[u8])] = &[
     ("hello", HELLO),
     ("engine-bench", ENGINE_BENCH),
     ("tv", TV),
+    ("audio", AUDIO),
 ];
