@@ -3,9 +3,12 @@
 //! It is [`EmulatorPort`] with one addition the port cannot know by itself: which
 //! decoders are video decoders, in the order they were opened, so the frames log of
 //! the whole session can be assembled (a codec change replaces the decoder) and
-//! written in the stream's time base for a `diff` against `ffmpeg -f framemd5`.
+//! written in the stream's time base for a `diff` against `ffmpeg -f framemd5`; and
+//! the size and md5 of every audio access unit submitted (the bytes the decoder got,
+//! as `ffmpeg -c copy -f framemd5` lists packets).
 //! Every [`Port`] call goes to the inner port unchanged.
 
+use md5::{Digest, Md5};
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
 use wasp_core::abi::decoder::SAMPLE_END_OF_STREAM;
 use wasp_core::abi::decoder::{
@@ -50,6 +53,8 @@ pub struct Device {
     pub audio_priming_us: i64,
     video_units: u32,
     audio_decoders: Vec<PortId>,
+    /// Every audio access unit submitted, in order: size and md5 (hex).
+    pub audio_units: Vec<(usize, String)>,
 }
 
 /// How near the start of the presentation the first units must be for the content
@@ -72,6 +77,7 @@ impl Device {
             audio_priming_us: 0,
             video_units: 0,
             audio_decoders: Vec::new(),
+            audio_units: Vec::new(),
         }
     }
 
@@ -257,6 +263,11 @@ impl Port for Device {
                 }
             } else if self.audio_decoders.contains(&id) {
                 self.first_audio_pts.get_or_insert(sample.pts_us);
+                let mut md5 = Md5::new();
+                data.iter().for_each(|piece| md5.update(piece));
+                let size = data.iter().map(|piece| piece.len()).sum();
+                let hex = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                self.audio_units.push((size, hex));
             }
         }
         Ok(())

@@ -16,13 +16,15 @@ mod window;
 
 const USAGE: &str = "\
 usage:
-  wasp-emu play [--profile P] [--window] [--real-time] [--audio-device D]
-                [--out DIR] [--duration S] [--set KEY=VALUE]... URL-or-path
+  wasp-emu play [--profile P] [--module M] [--window] [--real-time]
+                [--audio-device D] [--out DIR] [--duration S] [--set KEY=VALUE]...
+                URL-or-path
   wasp-emu run --profile P --script S [--out DIR] [--real-time] [--audio-device D]
   wasp-emu profiles
 
   --profile P    a built-in profile (tv-stick-1080p, stb-4k, low-end-720p, mcu-audio)
                  or a profile file (TOML); default tv-stick-1080p
+  --module M     the player module: tv (default) or audio
   --window       show the display in a window (real time; keys: arrows, Enter=Ok,
                  Space=PlayPause, Backspace/Escape=Back, I=Info, M=Menu, A=Audio,
                  S=Subtitle)
@@ -41,6 +43,7 @@ ends in its error state; `run` only when an assertion fails.";
 struct Args {
     command: String,
     profile: String,
+    module: String,
     script: Option<PathBuf>,
     url: Option<String>,
     out: Option<PathBuf>,
@@ -56,6 +59,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut a = Args {
         command,
         profile: "tv-stick-1080p".into(),
+        module: "tv".into(),
         script: None,
         url: None,
         out: None,
@@ -69,6 +73,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
             "--profile" => a.profile = value("--profile")?,
+            "--module" => a.module = value("--module")?,
             "--script" => a.script = Some(PathBuf::from(value("--script")?)),
             "--out" => a.out = Some(PathBuf::from(value("--out")?)),
             "--window" => a.window = true,
@@ -104,8 +109,8 @@ fn play_script(a: &Args, url: &str) -> Result<Script, String> {
         config.push_str(&format!("{key} = {:?}\n", value));
     }
     let text = format!(
-        "url = {url:?}\nduration = {}\n[config]\n{config}",
-        a.duration_s
+        "url = {url:?}\nmodule = {:?}\nduration = {}\n[config]\n{config}",
+        a.module, a.duration_s
     );
     Script::parse(&text, "<command line>", "play").map_err(|e| e.to_string())
 }

@@ -262,8 +262,9 @@ pub fn summary(o: &Outcome) -> String {
     s
 }
 
-/// Writes `qoe.json`, `contact-sheet.png` (the snapshots side by side), `frames.framemd5`
-/// and `module.log` (the module's log lines)
+/// Writes `qoe.json`, `contact-sheet.png` (the snapshots side by side), `frames.framemd5`,
+/// `audio-units.txt` (`size md5` of every audio access unit submitted, one a line) and
+/// `module.log` (the module's log lines)
 /// into `dir` (the WAV file and the screenshots are written while the session
 /// runs).
 ///
@@ -281,6 +282,12 @@ pub fn write(dir: &Path, o: &Outcome) -> io::Result<()> {
         sheet.write_png(&dir.join("contact-sheet.png"))?;
     }
     std::fs::write(dir.join("frames.framemd5"), &o.framemd5)?;
+    let units: String = o
+        .audio_units
+        .iter()
+        .map(|(size, md5)| format!("{size} {md5}\n"))
+        .collect();
+    std::fs::write(dir.join("audio-units.txt"), units)?;
     let mut log = o.log.join("\n");
     if !log.is_empty() {
         log.push('\n');

@@ -137,6 +137,9 @@ pub struct Outcome {
     pub log: Vec<String>,
     /// The module's linear memory at its largest, bytes.
     pub guest_memory_bytes: usize,
+    /// Every audio access unit submitted to the device's decoders, in order: its
+    /// size and md5 (what `ffmpeg -c copy -f framemd5` lists per packet).
+    pub audio_units: Vec<(usize, String)>,
 }
 
 impl Outcome {
@@ -207,6 +210,26 @@ impl Session {
         timebase: u32,
         real_time: bool,
     ) -> Result<Self, String> {
+        Self::with_module("tv", profile, url, config, timebase, real_time)
+    }
+
+    /// [`Session::new`] with the module named `module` in `wasp_modules::ALL`.
+    ///
+    /// # Errors
+    /// An unknown module, content that cannot be served, a module that cannot load.
+    pub fn with_module(
+        module: &str,
+        profile: &Profile,
+        url: &str,
+        config: &[(String, String)],
+        timebase: u32,
+        real_time: bool,
+    ) -> Result<Self, String> {
+        let bytes = wasp_modules::ALL
+            .iter()
+            .find(|(name, _)| *name == module)
+            .map(|(_, bytes)| *bytes)
+            .ok_or_else(|| format!("no module named {module}"))?;
         let mut port = if real_time {
             let mut port = EmulatorPort::real_time(profile.device.clone());
             port.set_tls_roots(TlsRoots::from_env()?);
@@ -230,8 +253,8 @@ impl Session {
         let device = Device::new(port, timebase);
         let mut runtime = Runtime::new(device, profile.limits.clone(), text.into_bytes());
         runtime
-            .load(wasp_modules::TV)
-            .map_err(|e| format!("the TV module does not load on {}: {e}", profile.name))?;
+            .load(bytes)
+            .map_err(|e| format!("the {module} module does not load on {}: {e}", profile.name))?;
         let mut session = Self {
             runtime,
             start_us,
@@ -467,7 +490,8 @@ fn open_card(_: &str) -> Result<Box<dyn wasp_emulator::Speaker>, String> {
 }
 
 fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<Outcome, String> {
-    let mut session = Session::new(
+    let mut session = Session::with_module(
+        &script.module,
         profile,
         &script.url,
         &script.config,
@@ -606,6 +630,7 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
         snapshots,
         fault: session.fault.clone(),
         guest_memory_bytes: session.guest_high_water,
+        audio_units: device.audio_units.clone(),
         log: device
             .port
             .logs

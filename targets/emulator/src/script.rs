@@ -124,6 +124,8 @@ pub struct Script {
     pub name: String,
     /// The stream: a URL, or a local path (resolved against the script's folder).
     pub url: String,
+    /// The module that plays it, by its name in `wasp_modules::ALL` (`tv`, `audio`).
+    pub module: String,
     /// Longest session time, µs; the run also ends once every check is decided and
     /// the module reported `Ended`, `Error` or `Idle` after a stop.
     pub duration_us: i64,
@@ -143,6 +145,8 @@ pub struct Script {
 #[serde(deny_unknown_fields)]
 struct RawScript {
     url: String,
+    #[serde(default)]
+    module: Option<String>,
     duration: f64,
     #[serde(default)]
     config: toml::Table,
@@ -307,9 +311,14 @@ impl Script {
                 assertion(spanned.get_ref(), duration_us).map_err(|m| error(line, &m))?;
             asserts.push(Assertion { at_us, check, line });
         }
+        let module = raw.module.unwrap_or_else(|| "tv".into());
+        if !wasp_modules::ALL.iter().any(|(n, _)| *n == module) {
+            return Err(error(0, &format!("no module named {module}")));
+        }
         Ok(Self {
             name: name.into(),
             url: raw.url,
+            module,
             duration_us,
             config,
             framemd5_timebase: raw.framemd5_timebase.filter(|t| *t > 0).unwrap_or(90_000),

@@ -30,11 +30,22 @@ pub struct Run {
 /// Runs `scenarios/<scenario>.toml` with outputs in `<tmp>/<out_name>` and `extra`
 /// arguments.
 pub fn wasp_emu(scenario: &str, out_name: &str, extra: &[&str]) -> Run {
+    wasp_emu_script(
+        Path::new(&format!("{ROOT}/scenarios/{scenario}.toml")),
+        out_name,
+        extra,
+    )
+}
+
+/// Runs the script at `script` with outputs in `<tmp>/<out_name>` and `extra`
+/// arguments.
+pub fn wasp_emu_script(script: &Path, out_name: &str, extra: &[&str]) -> Run {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(out_name);
     let _ = std::fs::remove_dir_all(&out);
-    let script = format!("{ROOT}/scenarios/{scenario}.toml");
     let output = Command::new(env!("CARGO_BIN_EXE_wasp-emu"))
-        .args(["run", "--script", &script, "--out"])
+        .args(["run", "--script"])
+        .arg(script)
+        .arg("--out")
         .arg(&out)
         .args(extra)
         .output()
