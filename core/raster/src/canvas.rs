@@ -51,8 +51,11 @@ pub enum CanvasError {
     TooLarge,
     /// `stride` is below `width * 4`.
     StrideTooSmall,
-    /// The buffer is shorter than `stride * (height - 1) + width * 4` bytes.
+    /// The buffer is shorter than `stride * (height - 1) + width * 4` bytes (for a
+    /// band, `stride * (rows - 1) + width * 4`).
     BufferTooShort,
+    /// A band whose rows are not all inside the plane.
+    BandOutsidePlane,
 }
 
 impl fmt::Display for CanvasError {
@@ -61,6 +64,7 @@ impl fmt::Display for CanvasError {
             CanvasError::TooLarge => "canvas width or height above i32::MAX",
             CanvasError::StrideTooSmall => "canvas stride below width * 4",
             CanvasError::BufferTooShort => "canvas buffer shorter than its rows",
+            CanvasError::BandOutsidePlane => "canvas band reaches outside the plane",
         })
     }
 }
@@ -80,6 +84,11 @@ pub(crate) fn extent(rows: u32, stride: u64, row_bytes: u64) -> Option<usize> {
 /// A graphics plane being drawn: `width x height` pixels of RGBA8888 premultiplied
 /// (bytes R, G, B, A), rows `stride` bytes apart, and the current clip.
 ///
+/// A canvas may hold only a band of the plane's rows ([`Canvas::band`]): coordinates
+/// and the clip stay the plane's, and draws change only the band's pixels, exactly
+/// as the same rows of a whole-plane canvas (a display with no room for a whole
+/// frame renders a draw list once per stripe).
+///
 /// The clip starts as the whole plane. It is state of the frame being built: the
 /// draw lists of one frame (`gfx_draw` appends to it) share it, so a port keeps one
 /// canvas for the frame (or carries [`Canvas::clip`] into the next canvas with
@@ -92,6 +101,9 @@ pub struct Canvas<'a> {
     height: u32,
     stride: usize,
     clip: Area,
+    /// The plane rows the buffer holds: `band_y0..band_y0 + band_rows`.
+    band_y0: u32,
+    band_rows: u32,
 }
 
 impl<'a> Canvas<'a> {
@@ -124,7 +136,38 @@ impl<'a> Canvas<'a> {
             height,
             stride,
             clip: Self::plane(width, height),
+            band_y0: 0,
+            band_rows: height,
         })
+    }
+
+    /// A canvas over rows `y0..y0 + rows` of a `width x height` plane, unclipped:
+    /// `pixels` holds those rows only, the first at offset 0. Draws use the plane's
+    /// coordinates and clip and change the band's pixels exactly as a whole-plane
+    /// canvas changes the same rows; pixels outside the band are not drawn.
+    ///
+    /// [`crate::compose`] takes whole planes only ([`Canvas::new`]).
+    ///
+    /// # Errors
+    /// [`CanvasError::BandOutsidePlane`] when the band leaves the plane; otherwise as
+    /// [`Canvas::new`] with `rows` in place of `height`.
+    pub fn band(
+        pixels: &'a mut [u8],
+        width: u32,
+        height: u32,
+        stride: u32,
+        y0: u32,
+        rows: u32,
+    ) -> Result<Self, CanvasError> {
+        if y0.checked_add(rows).is_none_or(|end| end > height) {
+            return Err(CanvasError::BandOutsidePlane);
+        }
+        let mut canvas = Self::new(pixels, width, rows, stride)?;
+        canvas.height = height;
+        canvas.clip = Self::plane(width, height);
+        canvas.band_y0 = y0;
+        canvas.band_rows = rows;
+        Ok(canvas)
     }
 
     fn plane(width: u32, height: u32) -> Area {
@@ -156,12 +199,28 @@ impl<'a> Canvas<'a> {
         self.pixels
     }
 
-    /// The pixel at `(x, y)`; `None` outside the plane.
+    /// The plane rows this canvas holds, as (first row, row count): (0, height)
+    /// unless it is a [`Canvas::band`].
+    pub fn rows(&self) -> (u32, u32) {
+        (self.band_y0, self.band_rows)
+    }
+
+    /// Index of plane row `y` in the buffer; `None` outside the band.
+    fn buffer_row(&self, y: i64) -> Option<usize> {
+        let row = u32::try_from(y).ok()?.checked_sub(self.band_y0)?;
+        if row >= self.band_rows {
+            return None;
+        }
+        usize::try_from(row).ok()
+    }
+
+    /// The pixel at `(x, y)`; `None` outside the plane (or the band).
     pub fn pixel(&self, x: u32, y: u32) -> Option<Pixel> {
         if x >= self.width || y >= self.height {
             return None;
         }
-        let at = (y as usize)
+        let at = self
+            .buffer_row(y.into())?
             .checked_mul(self.stride)?
             .checked_add(x as usize * 4)?;
         self.pixels.get(at..at + 4)?.try_into().ok()
@@ -200,27 +259,30 @@ impl<'a> Canvas<'a> {
         self.clip = Self::plane(self.width, self.height);
     }
 
-    /// The clip, as an area.
+    /// The pixels draws may change: the clip, within the band.
     pub(crate) fn clip_area(&self) -> Area {
-        self.clip
+        let band = Area {
+            x0: 0,
+            y0: self.band_y0.into(),
+            x1: self.width.into(),
+            y1: i64::from(self.band_y0) + i64::from(self.band_rows),
+        };
+        self.clip.intersect(&band)
     }
 
-    /// Pixels `x0..x1` of row `y`, all inside the plane (callers intersect with the
-    /// clip first); `None` otherwise.
+    /// Pixels `x0..x1` of plane row `y`, all inside the band (callers intersect with
+    /// [`Canvas::clip_area`] first); `None` otherwise.
     pub(crate) fn span_mut(&mut self, y: i64, x0: i64, x1: i64) -> Option<&mut [Pixel]> {
-        let row = usize::try_from(y).ok()?.checked_mul(self.stride)?;
+        let row = self.buffer_row(y)?.checked_mul(self.stride)?;
         let start = row.checked_add(usize::try_from(x0).ok()?.checked_mul(4)?)?;
         let end = row.checked_add(usize::try_from(x1).ok()?.checked_mul(4)?)?;
         let (pixels, _) = self.pixels.get_mut(start..end)?.as_chunks_mut::<4>();
         Some(pixels)
     }
 
-    /// Pixels `0..width` of row `y`; `None` outside the plane.
+    /// Pixels `0..width` of plane row `y`; `None` outside the plane (or the band).
     pub(crate) fn row(&self, y: u32) -> Option<&[Pixel]> {
-        if y >= self.height {
-            return None;
-        }
-        let start = (y as usize).checked_mul(self.stride)?;
+        let start = self.buffer_row(y.into())?.checked_mul(self.stride)?;
         let (pixels, _) = self
             .pixels
             .get(start..start + self.width as usize * 4)?
@@ -257,6 +319,26 @@ mod tests {
             Canvas::new(&mut [], 1, u32::MAX >> 1, u32::MAX).err(),
             Some(CanvasError::BufferTooShort)
         );
+    }
+
+    #[test]
+    fn a_band_must_lie_inside_the_plane_and_its_buffer_hold_its_rows() {
+        let mut buf = [0u8; 4 * 10 * 3];
+        assert_eq!(
+            Canvas::band(&mut buf, 10, 8, 40, 6, 3).err(),
+            Some(CanvasError::BandOutsidePlane)
+        );
+        assert_eq!(
+            Canvas::band(&mut buf, 10, 8, 40, u32::MAX, 2).err(),
+            Some(CanvasError::BandOutsidePlane)
+        );
+        assert_eq!(
+            Canvas::band(&mut buf, 10, 8, 40, 0, 4).err(),
+            Some(CanvasError::BufferTooShort)
+        );
+        let band = Canvas::band(&mut buf, 10, 8, 40, 5, 3).unwrap();
+        assert_eq!((band.height(), band.rows()), (8, (5, 3)));
+        assert!(Canvas::band(&mut [], 10, 8, 40, 8, 0).is_ok());
     }
 
     #[test]

@@ -431,3 +431,49 @@ fn the_clip_carries_across_the_lists_of_a_frame() {
     assert_eq!(at(&buf, 2, 2), [0, 0, 0, 255]);
     assert_eq!(at(&buf, 0, 0), CLEAR);
 }
+
+/// Renders `list` into bands of `band` rows (the last one shorter), each on its own
+/// band canvas over a buffer of its rows only, filled with `base`; returns the
+/// bands' rows one after the other.
+fn draw_in_bands(base: Pixel, list: &List, images: &[Image<'_>], band: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut y0 = 0;
+    while y0 < H {
+        let rows = band.min(H - y0);
+        let mut buf: Vec<u8> = base.repeat((W * rows) as usize);
+        let mut canvas = Canvas::band(&mut buf, W, H, W * 4, y0, rows).unwrap();
+        assert_eq!(canvas.rows(), (y0, rows));
+        render_list(&mut canvas, &list.0, images).unwrap();
+        out.extend(buf);
+        y0 += rows;
+    }
+    out
+}
+
+#[test]
+fn every_band_height_gives_the_rows_of_the_whole_render() {
+    let owned = images();
+    let images: Vec<Image<'_>> = owned.iter().map(Owned::image).collect();
+    for (name, list) in scenes() {
+        let whole = draw([30, 30, 30, 255], &list, &images);
+        for band in [1, 7, 16, H] {
+            let banded = draw_in_bands([30, 30, 30, 255], &list, &images, band);
+            assert!(banded == whole, "{name} in bands of {band} rows differs");
+        }
+    }
+}
+
+#[test]
+fn a_band_reports_only_its_own_pixels() {
+    let mut buf = [7u8; (W * 3 * 4) as usize];
+    let mut canvas = Canvas::band(&mut buf, W, H, W * 4, 4, 3).unwrap();
+    let list = List::default().clear(px(WHITE));
+    render_list(&mut canvas, &list.0, &[]).unwrap();
+    assert_eq!(canvas.pixel(0, 3), None);
+    assert_eq!(canvas.pixel(W - 1, 4), Some(WHITE));
+    assert_eq!(canvas.pixel(0, 6), Some(WHITE));
+    assert_eq!(canvas.pixel(0, 7), None);
+    // The clip is the plane's.
+    assert_eq!(canvas.clip(), rect(0, 0, W, H));
+    assert!(buf.iter().all(|&b| b == 255));
+}

@@ -8,6 +8,7 @@
 
 use embedded_hal::digital::OutputPin;
 use embedded_hal::spi::SpiDevice;
+use wasp_raster::{render_list, Canvas, Images};
 
 use crate::st7789::{Error, St7789};
 
@@ -63,6 +64,36 @@ pub fn write_frame<SPI: SpiDevice, DC: OutputPin>(
         y += n;
     }
     Ok(())
+}
+
+/// Sends a frame drawn by `lists` (the frame's draw lists, in order, as `gfx_draw`
+/// received them) in stripes: each stripe starts transparent black (a fresh plane) and
+/// every list is rendered into it on a band canvas ([`Canvas::band`]), which gives the
+/// stripe exactly the rows a whole-plane render would. A list that does not decode
+/// draws nothing, as `gfx_draw` would have refused it. Buffers as [`write_frame`].
+///
+/// # Errors
+/// As [`write_frame`].
+pub fn write_lists<SPI: SpiDevice, DC: OutputPin, I: Images + ?Sized>(
+    panel: &mut St7789<SPI, DC>,
+    rgba: &mut [u8],
+    out: &mut [u8],
+    lists: &[&[u8]],
+    images: &I,
+) -> Result<(), Error<SPI::Error, DC::Error>> {
+    let (width, height) = panel.size();
+    let (width, height) = (u32::from(width), u32::from(height));
+    write_frame(panel, rgba, out, |y, rows, pixels| {
+        pixels.fill(0);
+        // write_frame hands out rows * width * 4 bytes inside the panel: the band fits.
+        if let Ok(mut canvas) =
+            Canvas::band(pixels, width, height, width * 4, y.into(), rows.into())
+        {
+            for list in lists {
+                let _ = render_list(&mut canvas, list, images);
+            }
+        }
+    })
 }
 
 #[cfg(test)]
@@ -143,6 +174,60 @@ mod tests {
         });
         assert_eq!(sent, Ok(()));
         assert_eq!(calls, [(0, 2), (2, 2), (4, 1)]);
+        let (mut spi, mut dc) = panel.release();
+        spi.done();
+        dc.done();
+    }
+
+    #[test]
+    fn draw_lists_go_out_stripe_by_stripe_as_the_whole_render() {
+        use wasp_abi::gfx::{op, rgba, Clear, FillRect, Rect};
+        use wasp_abi::wire::put_record;
+        let mut list = vec![0u8; 4 + 4 + 4 + 20];
+        let mut pos = 0;
+        let clear = Clear {
+            color: rgba(200, 0, 0, 255),
+        };
+        let fill = FillRect {
+            rect: Rect {
+                x: 1,
+                y: 1,
+                w: 1,
+                h: 3,
+            },
+            color: rgba(0, 0, 100, 128),
+        };
+        assert!(put_record(
+            &mut list,
+            &mut pos,
+            op::CLEAR,
+            &clear.to_bytes()
+        ));
+        assert!(put_record(
+            &mut list,
+            &mut pos,
+            op::FILL_RECT,
+            &fill.to_bytes()
+        ));
+        let images: [wasp_raster::Image<'_>; 0] = [];
+        // The oracle: the whole 2x5 plane rendered at once, narrowed.
+        let mut whole = [0u8; 2 * 5 * 4];
+        let mut canvas = Canvas::new(&mut whole, 2, 5, 8).unwrap();
+        render_list(&mut canvas, &list, &images).unwrap();
+        let mut spi = Vec::new();
+        let mut dc = Vec::new();
+        for (y0, y1) in [(0u16, 1u16), (2, 3), (4, 4)] {
+            let rows = &whole[usize::from(y0) * 8..(usize::from(y1) + 1) * 8];
+            let mut pixels = vec![0u8; rows.len() / 2];
+            narrow_row(rows, &mut pixels);
+            let (s, d) = stripe(2, y0, y1, pixels);
+            spi.extend(s);
+            dc.extend(d);
+        }
+        let mut panel = St7789::new(SpiMock::new(&spi), PinMock::new(&dc), 2, 5, 0, 0);
+        let (mut rgba, mut out) = ([9u8; 2 * 2 * 4], [0u8; 2 * 2 * 2]);
+        let sent = write_lists(&mut panel, &mut rgba, &mut out, &[&list], &images[..]);
+        assert_eq!(sent, Ok(()));
         let (mut spi, mut dc) = panel.release();
         spi.done();
         dc.done();
