@@ -81,3 +81,49 @@ wire_struct! {
         pub first_byte_us: u32,
     }
 }
+
+impl FetchInfo {
+    /// Body bytes received and not yet read.
+    pub fn unread(&self) -> u64 {
+        self.received.saturating_sub(self.consumed)
+    }
+
+    /// What a read returns when no body byte is waiting: `EndOfStream` once the
+    /// fetch is done, the failure's status when it failed (`Internal` for a code
+    /// that is no status, `Io` for none), `WouldBlock` while bytes may still come.
+    pub fn idle_status(&self) -> crate::Status {
+        match self.state {
+            FetchState::Done => crate::Status::EndOfStream,
+            FetchState::Failed => crate::Status::from_code((self.error as i32).wrapping_neg())
+                .unwrap_or(crate::Status::Io),
+            _ => crate::Status::WouldBlock,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Status;
+
+    #[test]
+    fn an_idle_read_ends_fails_or_waits_by_the_fetch_state() {
+        let mut info = FetchInfo {
+            received: 10,
+            consumed: 4,
+            ..FetchInfo::default()
+        };
+        assert_eq!(info.unread(), 6);
+        info.state = FetchState::Receiving;
+        assert_eq!(info.idle_status(), Status::WouldBlock);
+        info.state = FetchState::Done;
+        assert_eq!(info.idle_status(), Status::EndOfStream);
+        info.state = FetchState::Failed;
+        info.error = Status::Timeout.code().unsigned_abs();
+        assert_eq!(info.idle_status(), Status::Timeout);
+        info.error = 9999;
+        assert_eq!(info.idle_status(), Status::Internal);
+        info.error = 0;
+        assert_eq!(info.idle_status(), Status::Io);
+    }
+}

@@ -10,7 +10,7 @@ use wasp_core::abi::decoder::{
     DecoderConfig, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo, SampleRange,
     Subsample, MAX_RATE_MILLI, MIN_RATE_MILLI,
 };
-use wasp_core::abi::fetch::{FetchInfo, FetchRequest, FetchState};
+use wasp_core::abi::fetch::{FetchInfo, FetchRequest};
 use wasp_core::abi::player::{LogLevel, PlayerState, QoeReport, ReportKind, StateReason};
 use wasp_core::abi::store::StoreUsage;
 use wasp_core::abi::Status;
@@ -117,15 +117,9 @@ impl<P: Port> Platform for PortPlatform<P> {
     ) -> Result<u64, Status> {
         // As the runtime does: only what arrived is appended (no zeroed tail of `max`).
         let info = self.port.fetch_info(fetch);
-        let available = info.received.saturating_sub(info.consumed).min(max);
+        let available = info.unread().min(max);
         if available == 0 {
-            return Err(match info.state {
-                FetchState::Done => Status::EndOfStream,
-                FetchState::Failed => {
-                    Status::from_code((info.error as i32).wrapping_neg()).unwrap_or(Status::Io)
-                }
-                _ => Status::WouldBlock,
-            });
+            return Err(info.idle_status());
         }
         let len = usize::try_from(available).unwrap_or(usize::MAX);
         let port = &mut self.port;

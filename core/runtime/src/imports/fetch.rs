@@ -2,7 +2,7 @@
 //! final URL, close.
 
 use wasmi::Caller;
-use wasp_abi::fetch::{FetchRequest, FetchState, RANGE_TO_END};
+use wasp_abi::fetch::{FetchRequest, RANGE_TO_END};
 use wasp_abi::imports::{MAX_HEADERS, MAX_URL};
 use wasp_abi::Status;
 
@@ -104,19 +104,12 @@ pub fn fetch_read_to_store<P: Port + 'static>(
         let mut moved = 0usize;
         while moved < max {
             let info = h.port.fetch_info(id);
-            let available =
-                usize::try_from(info.received.saturating_sub(info.consumed)).unwrap_or(usize::MAX);
+            let available = usize::try_from(info.unread()).unwrap_or(usize::MAX);
             if available == 0 {
                 if moved > 0 {
                     break;
                 }
-                return Err(match info.state {
-                    FetchState::Done => Status::EndOfStream,
-                    FetchState::Failed => {
-                        Status::from_code((info.error as i32).wrapping_neg()).unwrap_or(Status::Io)
-                    }
-                    _ => Status::WouldBlock,
-                });
+                return Err(info.idle_status());
             }
             let chunk = available.min(max - moved).min(STORE_CHUNK);
             let port = &mut h.port;
