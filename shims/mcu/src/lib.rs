@@ -10,6 +10,8 @@
 //!   its window of the panel's own memory.
 //! * [`vs1053`] — a VS1053-class MP3/AAC decoder chip on SPI fed from a bounded
 //!   [`queue`] of the module's compressed audio, only while its DREQ line asks for data.
+//! * [`kv`] — the key-value store on NOR flash, wear levelled and safe against power
+//!   loss at any point (`sequential-storage`).
 //!
 //! A small driver of ours rather than `mipidsi`: the stripe writer needs three
 //! commands (column and row address set, memory write) and the panel's wake-up
@@ -18,6 +20,7 @@
 #![no_std]
 
 pub mod buttons;
+pub mod kv;
 pub mod queue;
 pub mod st7789;
 pub mod stripes;
