@@ -10,6 +10,8 @@
 //!   its window of the panel's own memory.
 //! * [`vs1053`] — a VS1053-class MP3/AAC decoder chip on SPI fed from a bounded
 //!   [`queue`] of the module's compressed audio, only while its DREQ line asks for data.
+//! * [`i2s`] — the audio path for chips without a decoder: PCM in whole frames to an
+//!   I2S transmitter trait of ours (no software decoding on the MCU).
 //! * [`kv`] — the key-value store on NOR flash, wear levelled and safe against power
 //!   loss at any point (`sequential-storage`).
 //!
@@ -20,6 +22,7 @@
 #![no_std]
 
 pub mod buttons;
+pub mod i2s;
 pub mod kv;
 pub mod queue;
 pub mod st7789;

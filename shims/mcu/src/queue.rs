@@ -75,6 +75,20 @@ impl<const N: usize> ByteQueue<N> {
             .unwrap_or_default()
     }
 
+    /// Copies the oldest bytes into `out`, across the ring's end, without removing
+    /// them; returns how many (the shorter of `out` and the queue).
+    pub fn peek(&self, out: &mut [u8]) -> usize {
+        let n = out.len().min(self.len);
+        let first = self.front(n);
+        let (a, b) = out.split_at_mut(first.len());
+        a.copy_from_slice(first);
+        let rest = n - first.len();
+        if let (Some(to), Some(from)) = (b.get_mut(..rest), self.bytes.get(..rest)) {
+            to.copy_from_slice(from);
+        }
+        n
+    }
+
     /// Removes the oldest `count` bytes (at most all of them).
     pub fn consume(&mut self, count: usize) {
         let count = count.min(self.len);
@@ -112,6 +126,19 @@ mod tests {
             out.extend(run);
         }
         assert_eq!(out, [4, 5, 6, 7, 8]);
+    }
+
+    #[test]
+    fn peek_copies_across_the_ring_end_and_keeps_the_bytes() {
+        let mut q = ByteQueue::<4>::new();
+        q.push(&[1, 2, 3]);
+        q.consume(2);
+        q.push(&[4, 5, 6]);
+        let mut out = [0u8; 8];
+        assert_eq!(q.peek(&mut out), 4);
+        assert_eq!(out[..4], [3, 4, 5, 6]);
+        assert_eq!(q.len(), 4);
+        assert_eq!(q.peek(&mut out[..1]), 1);
     }
 
     #[test]
