@@ -105,6 +105,11 @@ fn subtitles_show_in_their_time_and_place() {
 }
 
 #[test]
+fn a_subtitle_track_switch_shows_cues_only_while_chosen() {
+    assert_scenario_and_screens("subtitle_switch", &[]);
+}
+
+#[test]
 fn the_error_screen_counts_down_and_retries_by_itself() {
     assert_scenario_and_screens("ui_error", &[20000]);
 }
