@@ -2,20 +2,56 @@
 //! screen md5 lines), QEMU's screendumps (PPM) and WAV files, and the port's
 //! key-value store file.
 
+use std::collections::BTreeMap;
+
 use md5::{Digest, Md5};
 
-/// The presentation time in µs of a framemd5 picture line (`0, dts, pts,
-/// duration, size, md5`, time base 1/90000), anywhere in a console line (a shell
-/// prompt may precede it).
-pub fn picture_pts(line: &str) -> Option<i64> {
+/// The presentation time in µs and the md5 of a framemd5 picture line (`0, dts,
+/// pts, duration, size, md5`, time base 1/90000, the firmware's default), anywhere
+/// in a console line (a shell prompt may precede it).
+pub fn picture(line: &str) -> Option<(i64, String)> {
     line.match_indices("0, ").find_map(|(at, _)| {
         let fields: Vec<&str> = line.get(at + 3..)?.split(',').map(str::trim).collect();
         let [_, pts, _, _, md5] = fields[..] else {
             return None;
         };
         let pts: i64 = pts.parse().ok()?;
-        is_md5(md5).then_some(pts * 1000 / 90)
+        is_md5(md5).then(|| (pts * 1000 / 90, md5.to_string()))
     })
+}
+
+/// The presentation time in µs of a framemd5 picture line (see [`picture`]).
+pub fn picture_pts(line: &str) -> Option<i64> {
+    picture(line).map(|(pts, _)| pts)
+}
+
+/// A framemd5 file's pictures: presentation time in µs (its `#tb 0: 1/N`) to md5.
+pub fn framemd5(text: &str) -> Result<BTreeMap<i64, String>, String> {
+    let den: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("#tb 0: 1/"))
+        .and_then(|n| n.trim().parse().ok())
+        .filter(|&n| n > 0)
+        .ok_or("framemd5 without `#tb 0: 1/N`")?;
+    let mut pictures = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        let [_, _, pts, _, _, md5] = fields[..] else {
+            continue;
+        };
+        let pts: i64 = pts.parse().map_err(|_| format!("bad pts in `{line}`"))?;
+        pictures.insert(pts * 1_000_000 / den, md5.to_string());
+    }
+    Ok(pictures)
+}
+
+/// The md5 `golden` has for a picture at `pts` µs (within 1 ms: the logs round to
+/// their time bases).
+pub fn golden_at(golden: &BTreeMap<i64, String>, pts: i64) -> Option<&str> {
+    golden
+        .range(pts - 1000..=pts + 1000)
+        .min_by_key(|(t, _)| (**t - pts).abs())
+        .map(|(_, md5)| md5.as_str())
 }
 
 /// The md5 of a screen-log line: 32 hex digits, alone on the line (a shell prompt
@@ -144,7 +180,7 @@ pub struct AudioMatch {
 /// Length of a compared chunk, frames (10 ms at 48 kHz).
 const CHUNK: usize = 480;
 
-/// Looks for `chunks` chunks of 10 ms, every `step` frames from the first audible
+/// Looks for `chunks` chunks of 10 ms, every `step` frames after the first audible
 /// frame of `reference`, in `device` (both interleaved stereo; the left channel is
 /// compared), at most `search` frames before the place the first audible frames
 /// put it (a real-time port drops what it could not play in time, so the device's
@@ -171,7 +207,9 @@ pub fn compare_audio(
         min_correlation: 1.0,
         gain: (f64::MAX, 0.0),
     };
-    for k in 0..chunks {
+    // The first chunk starts a step after the onset: the very start is ramped in
+    // differently by the two audio paths.
+    for k in 1..=chunks {
         let at = r0 + k * step;
         let chunk = r.get(at..at + CHUNK).ok_or("the reference is too short")?;
         let e1 = energy(chunk);
@@ -259,6 +297,29 @@ mod tests {
         assert_eq!(picture_pts(&format!("~ # {line}")), Some(4_000_000));
         assert_eq!(picture_pts("0, 1, 2, 3, 4, nothex"), None);
         assert_eq!(picture_pts("tv-image: started at 5.08 s"), None);
+    }
+
+    #[test]
+    fn a_golden_framemd5_maps_pts_to_md5_in_its_own_time_base() {
+        let text = "#tb 0: 1/12800\n#stream#, dts, pts, duration, size, hash\n\
+                    0,          0,          0,      512,    55296, a02f054967a452149ea490ea6ddd0d18\n\
+                    0,        512,        512,      512,    55296, 9bfc5594995b9c9f0627122c533c8eb4\n";
+        let golden = framemd5(text).unwrap();
+        assert_eq!(golden.len(), 2);
+        assert_eq!(
+            golden_at(&golden, 40_000),
+            Some("9bfc5594995b9c9f0627122c533c8eb4")
+        );
+        assert_eq!(
+            golden_at(&golden, 40_500),
+            Some("9bfc5594995b9c9f0627122c533c8eb4")
+        );
+        assert_eq!(golden_at(&golden, 20_000), None);
+        let line =
+            "0,       3600,       3600,     3600,    55296, 9bfc5594995b9c9f0627122c533c8eb4";
+        let (pts, md5) = picture(line).unwrap();
+        assert_eq!(golden_at(&golden, pts), Some(md5.as_str()));
+        assert!(framemd5("0, 0, 0, 1, 2, x\n").is_err());
     }
 
     #[test]

@@ -141,6 +141,10 @@ pub fn tv_system(extra: &[String]) -> Result<(), String> {
             .arg(crate::root().join("targets/emulator/samples").join(SAMPLE))
             .arg("--libwasp")
             .arg(target.join("release/libwasp.a"))
+            .arg("--golden")
+            .arg(crate::root().join(format!(
+                "targets/emulator/samples/goldens/{SAMPLE}_v0.framemd5"
+            )))
             .args(extra),
     )
 }
