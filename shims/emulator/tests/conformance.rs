@@ -1,5 +1,7 @@
-//! The emulator passes the port conformance suite in virtual time, with its fetches
-//! served by the simulated network and by local files.
+//! The emulator passes the port conformance suite (the C suite of
+//! `hardware-tests/conformance`, run on the emulator's port through the vtable
+//! adapter `wasp_conformance::c_vtable`) in virtual time, with its fetches served by
+//! the simulated network and by local files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
 use wasp_conformance::{run, Harness, Outcome};
@@ -31,10 +33,15 @@ fn assert_all_pass(port: &mut EmulatorPort, harness: &mut Virtual) {
         report.results.len(),
         wasp_conformance::check_names().count()
     );
-    assert!(
-        report.results.iter().all(|r| r.outcome == Outcome::Pass),
-        "{report}"
-    );
+    // The emulator's key-value store lives in memory: it has no storage to reopen
+    // after a crash, so the durability check alone is skipped.
+    for r in &report.results {
+        match &r.outcome {
+            Outcome::Pass => {}
+            Outcome::NotApplicable(_) => assert_eq!(r.name, "kv_survives_a_crash", "{report}"),
+            Outcome::Fail(_) => panic!("{report}"),
+        }
+    }
 }
 
 #[test]

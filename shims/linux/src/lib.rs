@@ -50,9 +50,24 @@ pub mod cbuild {
     /// # Errors
     /// libwasp could not be built, or the compiler's messages.
     pub fn compile_checked(sources: &[PathBuf], out: &Path) -> Result<bool, String> {
+        compile_checked_with(sources, &[], out)
+    }
+
+    /// [`compile_checked`] with more include folders (`-I`), searched first.
+    ///
+    /// # Errors
+    /// libwasp could not be built, or the compiler's messages.
+    pub fn compile_checked_with(
+        sources: &[PathBuf],
+        includes: &[PathBuf],
+        out: &Path,
+    ) -> Result<bool, String> {
         let lib = libwasp()?;
         wasp::cbuild::compile_checked(|sanitize| {
             let mut cc = wasp::cbuild::cc(sanitize);
+            for include in includes {
+                cc.arg("-I").arg(include);
+            }
             // libwasp's C test helpers (`common.h`) for the port's own tests.
             cc.arg("-I")
                 .arg(super::include_dir())

@@ -76,6 +76,9 @@ pub(crate) enum Arg {
     Output(&'static str),
     /// The `file://` URL of an emulator sample (`targets/emulator/samples/<path>`).
     Sample(&'static str),
+    /// An empty folder the program works in, `<program>.<name>` in the target's
+    /// work folder (made afresh before the run).
+    Folder(&'static str),
 }
 
 /// A C program built and run on every target.
@@ -169,6 +172,7 @@ fn programs() -> Result<Vec<Program>, String> {
         goldens: &[],
     });
     programs.push(tv_stick()?);
+    programs.push(conformance()?);
     Ok(programs)
 }
 
@@ -179,16 +183,8 @@ fn programs() -> Result<Vec<Program>, String> {
 /// and its output differs between x86_64 and ARM builds.) The package's checks run
 /// the installed firmware with the same arguments (`package.rs`).
 pub(crate) fn tv_stick() -> Result<Program, String> {
-    let port = root().join(LINUX_PORT);
     let mut sources = vec!["targets/tv-stick/main.c".to_string()];
-    let mut port_sources: Vec<String> = std::fs::read_dir(&port)
-        .map_err(|e| format!("{}: {e}", port.display()))?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|file| file.ends_with(".c"))
-        .map(|file| format!("{LINUX_PORT}/{file}"))
-        .collect();
-    port_sources.sort();
-    sources.extend(port_sources);
+    sources.extend(linux_port_sources()?);
     Ok(Program {
         name: "tv-stick".into(),
         sources,
@@ -221,6 +217,49 @@ pub(crate) fn tv_stick() -> Result<Program, String> {
             "frames.framemd5",
             "targets/emulator/samples/goldens/cmaf_v0.framemd5",
         )],
+    })
+}
+
+/// The Linux port's C sources, sorted.
+fn linux_port_sources() -> Result<Vec<String>, String> {
+    let port = root().join(LINUX_PORT);
+    let mut sources: Vec<String> = std::fs::read_dir(&port)
+        .map_err(|e| format!("{}: {e}", port.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|file| file.ends_with(".c"))
+        .map(|file| format!("{LINUX_PORT}/{file}"))
+        .collect();
+    sources.sort();
+    Ok(sources)
+}
+
+/// The port conformance suite in C (`hardware-tests/conformance/c`) on the Linux
+/// port with file-backed devices, as `shims/linux/tests/conformance.rs` runs it on
+/// x86_64 under the sanitizers: every check passes but the crypto one (the port
+/// offers none).
+fn conformance() -> Result<Program, String> {
+    let mut sources = vec![
+        "shims/linux/tests/c/conformance.c".to_string(),
+        "hardware-tests/conformance/c/wasp_conformance.c".to_string(),
+    ];
+    sources.extend(linux_port_sources()?);
+    Ok(Program {
+        name: "conformance".into(),
+        sources,
+        includes: &[
+            "hardware-tests/conformance/c",
+            "shims/linux/include",
+            "core/capi/include",
+        ],
+        args: &[Arg::Folder("work")],
+        expect: &[
+            "PASS kv_survives_a_crash",
+            "SKIP decrypt_matches_the_aes_test_vector: no bulk crypto",
+            "15 checks, 0 failed, 1 skipped",
+        ],
+        cflags: &[],
+        media: true,
+        goldens: &[],
     })
 }
 
@@ -529,6 +568,12 @@ pub(crate) fn arguments(
             Arg::Module(name) => module(name).into_os_string(),
             Arg::Text(text) => text.into(),
             Arg::Output(file) => output(file).into_os_string(),
+            Arg::Folder(name) => {
+                let dir = output(name);
+                let _ = std::fs::remove_dir_all(&dir);
+                let _ = std::fs::create_dir_all(&dir);
+                dir.into_os_string()
+            }
             Arg::Sample(path) => {
                 let samples = root().join("targets/emulator/samples");
                 let samples = samples.canonicalize().unwrap_or(samples);
