@@ -182,14 +182,9 @@ impl fmt::Debug for Font {
 
 /// The font of the largest size in [`SIZES`] that is at most `px`, or the smallest
 /// size when `px` is below all of them.
+#[inline]
 pub fn font(px: u32) -> &'static Font {
-    let mut chosen = &FONTS[0];
-    for f in &FONTS {
-        if f.px <= px {
-            chosen = f;
-        }
-    }
-    chosen
+    sized(px)
 }
 
 /// Every character the font has a glyph for, ascending (the same for every size).
@@ -318,7 +313,7 @@ mod tests {
         assert_eq!(font(47).px(), 32);
         assert_eq!(font(48).px(), 48);
         assert_eq!(font(u32::MAX).px(), 48);
-        let sizes: Vec<u32> = FONTS.iter().map(Font::px).collect();
+        let sizes: Vec<u32> = FONTS.iter().map(|f| f.px()).collect();
         assert_eq!(sizes, SIZES);
     }
 
