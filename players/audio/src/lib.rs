@@ -11,6 +11,8 @@
 //!   now-playing text.
 //! * **Podcasts**: progressive MP3 and ADTS AAC files, over `http(s)://` or `file://`,
 //!   played to the end.
+//! * **HLS audio-only** ([`hls`]): a master playlist's audio-only variant or a media
+//!   playlist, MPEG-TS or packed-audio segments, live playlists reloaded.
 //! * **Framing** ([`pipeline`]): the engine's elementary-stream demuxer (MP3 frame sync
 //!   and headers, ADTS, resync after garbage) gives the decoder whole frames.
 //! * **Stations** ([`stations`]): `station.N.name` / `station.N.url` from the
@@ -27,6 +29,7 @@
 extern crate alloc;
 
 pub mod feed;
+pub mod hls;
 pub mod icy;
 pub mod pipeline;
 pub mod progressive;
@@ -35,6 +38,7 @@ mod runtime;
 pub mod screen;
 pub mod stations;
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -47,6 +51,7 @@ use wasp_guest::events::{self, Event};
 use wasp_guest::{caps, info, media, report, warn, Player, Status};
 
 use feed::Feed;
+use hls::Hls;
 use progressive::{Progress, Progressive};
 use screen::{NowPlaying, Screen};
 use stations::Station;
@@ -71,12 +76,32 @@ const WAKE_US: i64 = 20_000;
 /// Wake period when nothing plays, µs.
 const IDLE_US: i64 = 250_000;
 
+/// Where the audio comes from.
+#[derive(Debug)]
+enum Source {
+    /// Radio or a podcast file: one fetch (boxed: its demuxer is the larger state).
+    Progressive(Box<Progressive>),
+    /// HLS: playlists and segments.
+    Hls(Hls),
+}
+
+impl Source {
+    /// Opens `url`: HLS for a `.m3u8`, else a progressive stream.
+    fn open(url: &str) -> Result<Self, Status> {
+        if hls::is_playlist(url) {
+            Hls::open(url).map(Source::Hls)
+        } else {
+            Progressive::open(url).map(|p| Source::Progressive(Box::new(p)))
+        }
+    }
+}
+
 /// The module's state.
 #[derive(Debug)]
 pub struct Audio {
     stations: Vec<Station>,
     current: usize,
-    source: Option<Progressive>,
+    source: Option<Source>,
     feed: Feed,
     buffer_bytes: u64,
     start_us: i64,
@@ -88,6 +113,8 @@ pub struct Audio {
     started: bool,
     paused: bool,
     buf: Vec<u8>,
+    /// The time of the tick running, port µs.
+    now_us: i64,
 }
 
 impl Player for Audio {
@@ -137,6 +164,7 @@ impl Player for Audio {
             started: false,
             paused: false,
             buf: vec![0; READ_BYTES],
+            now_us: 0,
         };
         audio.report(PlayerState::Idle, StateReason::None);
         if !audio.stations.is_empty() {
@@ -146,6 +174,7 @@ impl Player for Audio {
     }
 
     fn tick(&mut self, now_us: i64) -> i64 {
+        self.now_us = now_us;
         for _ in 0..MAX_EVENTS {
             match events::poll() {
                 Ok(Some(event)) => self.event(event),
@@ -173,7 +202,7 @@ impl Audio {
         };
         self.current = i;
         info!("audio: station {} {}", i, station.url);
-        match Progressive::open(&station.url) {
+        match Source::open(&station.url) {
             Ok(source) => {
                 self.source = Some(source);
                 self.report(PlayerState::Loading, StateReason::Command);
@@ -279,7 +308,10 @@ impl Audio {
             return;
         };
         let mut title = None;
-        let progress = source.step(&mut self.feed, &mut self.buf, &mut title);
+        let progress = match source {
+            Source::Progressive(p) => p.step(&mut self.feed, &mut self.buf, &mut title),
+            Source::Hls(h) => h.step(&mut self.feed, &mut self.buf, self.now_us),
+        };
         if let Some(raw) = title {
             let text = icy::title_text(&raw);
             info!("audio: now playing: {text}");

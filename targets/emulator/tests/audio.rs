@@ -168,6 +168,23 @@ fn run_radio(name: &str) -> Run {
     wasp_emu_script(&script, name, &extra)
 }
 
+/// `size md5` of the payload of every ADTS frame of `sweep.aac` (checked against
+/// ffmpeg's framemd5 of the whole frames, and against the md5 of the clean file).
+fn adts_payloads() -> Vec<(usize, String)> {
+    let clean = std::fs::read(format!("{}/sweep.aac", samples())).unwrap();
+    assert_eq!(hex(&clean), clean_md5("sweep.aac.icy"));
+    let mut payloads = Vec::new();
+    let mut at = 0;
+    for (size, md5) in framemd5_units("sweep.aac.framemd5") {
+        let frame = &clean[at..at + size];
+        assert_eq!(hex(frame), md5);
+        payloads.push((size - 7, hex(&frame[7..])));
+        at += size;
+    }
+    assert_eq!(at, clean.len());
+    payloads
+}
+
 #[test]
 fn icy_mp3_radio_gives_the_decoder_the_clean_frames_and_shows_the_title() {
     let run = run_radio("audio_radio");
@@ -201,18 +218,7 @@ fn icy_aac_radio_gives_the_decoder_the_raw_aac_of_every_adts_frame() {
     // ADTS frames reach the decoder without their 7-byte headers (the
     // AudioSpecificConfig goes with the decoder's configuration instead): each unit
     // is the payload of the fixture's frame, frame by frame.
-    let clean = std::fs::read(format!("{}/sweep.aac", samples())).unwrap();
-    assert_eq!(hex(&clean), clean_md5("sweep.aac.icy"));
-    let frames = framemd5_units("sweep.aac.framemd5");
-    let mut expected = Vec::new();
-    let mut at = 0;
-    for (size, md5) in &frames {
-        let frame = &clean[at..at + size];
-        assert_eq!(&hex(frame), md5);
-        expected.push((size - 7, hex(&frame[7..])));
-        at += size;
-    }
-    assert_eq!(at, clean.len());
+    let expected = adts_payloads();
     assert_eq!(received_units(&run), expected);
     let log = module_log(&run);
     assert!(log.contains("now playing: Sweep - 200 to 1800 Hz"), "{log}");
@@ -230,5 +236,20 @@ fn a_podcast_file_plays_to_the_end_frame_for_frame() {
     assert_eq!(received_units(&run), framemd5_units("tone.mp3.framemd5"));
     let log = module_log(&run);
     assert!(log.contains("heap high-water"), "{log}");
+    assert!(guest_memory(&run) <= GUEST_LIMIT);
+}
+
+#[test]
+fn hls_audio_only_plays_every_segment_to_the_end() {
+    let run = wasp_emu("audio_hls", "audio_hls", &["--profile", "mcu-audio"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // The master playlist's audio-only variant; the AAC demuxed from its MPEG-TS
+    // segments is the sweep's, frame for frame, across the segment boundaries.
+    let log = module_log(&run);
+    assert!(
+        log.contains("HLS variant http://emu.local/sweep.m3u8"),
+        "{log}"
+    );
+    assert_eq!(received_units(&run), adts_payloads());
     assert!(guest_memory(&run) <= GUEST_LIMIT);
 }
