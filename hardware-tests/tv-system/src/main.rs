@@ -227,13 +227,25 @@ fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+/// An e2fsprogs tool: from `PATH`, else from `/usr/sbin` or `/sbin` (not on the
+/// `PATH` of users other than root on Debian).
+fn sbin(tool: &str) -> PathBuf {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .chain(["/usr/sbin".into(), "/sbin".into()])
+        .map(|dir| dir.join(tool))
+        .find(|path| path.is_file());
+    on_path.unwrap_or_else(|| tool.into())
+}
+
 /// Makes an empty ext4 disk for `/var/lib/wasp`.
 fn make_disk(path: &Path) -> Result<(), String> {
     let _ = std::fs::remove_file(path);
     let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
     file.set_len(32 << 20)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let made = Command::new("mkfs.ext4")
+    let made = Command::new(sbin("mkfs.ext4"))
         // No lazy initialisation: the disk is written only by the firmware.
         .args([
             "-q",
@@ -260,7 +272,7 @@ fn make_disk(path: &Path) -> Result<(), String> {
 /// the journal replayed (`e2fsck -fy`), then `/kv` read (`debugfs`). `None` when
 /// there is no store file.
 fn store_on_disk(disk: &Path, work: &Path) -> Result<Option<Vec<(String, String)>>, String> {
-    let fsck = Command::new("e2fsck")
+    let fsck = Command::new(sbin("e2fsck"))
         .arg("-fy")
         .arg(disk)
         .output()
@@ -276,7 +288,7 @@ fn store_on_disk(disk: &Path, work: &Path) -> Result<Option<Vec<(String, String)
     }
     let out = work.join("kv.dump");
     let _ = std::fs::remove_file(&out);
-    Command::new("debugfs")
+    Command::new(sbin("debugfs"))
         .arg("-R")
         .arg(format!("dump /kv {}", out.display()))
         .arg(disk)
