@@ -1,6 +1,7 @@
 //! # wasp-shim-mcu: the microcontroller port's drivers
 //!
-//! Written against `embedded-hal` 1.0 traits only, so they run on any HAL:
+//! Written against `embedded-hal` 1.0 and `embedded-storage` traits only, so they run on
+//! any HAL:
 //!
 //! * [`buttons`] — GPIO buttons, debounced, delivered as remote-control key events.
 //! * [`st7789`] — an ST7789-class SPI display written in stripes, and [`stripes`] —
@@ -14,6 +15,9 @@
 //!   I2S transmitter trait of ours (no software decoding on the MCU).
 //! * [`kv`] — the key-value store on NOR flash, wear levelled and safe against power
 //!   loss at any point (`sequential-storage`).
+//! * [`storage`] — files to fetch from (flash, SD card, the host's files through
+//!   semihosting) behind one read-only trait, and [`net`] — the seam a TCP/IP stack
+//!   fills for connected devices (documented, not implemented here).
 //!
 //! A small driver of ours rather than `mipidsi`: the stripe writer needs three
 //! commands (column and row address set, memory write) and the panel's wake-up
@@ -24,7 +28,9 @@
 pub mod buttons;
 pub mod i2s;
 pub mod kv;
+pub mod net;
 pub mod queue;
 pub mod st7789;
+pub mod storage;
 pub mod stripes;
 pub mod vs1053;
