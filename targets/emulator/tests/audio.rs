@@ -253,3 +253,43 @@ fn hls_audio_only_plays_every_segment_to_the_end() {
     assert_eq!(received_units(&run), adts_payloads());
     assert!(guest_memory(&run) <= GUEST_LIMIT);
 }
+
+#[test]
+fn keys_pause_resume_and_change_station() {
+    let run = wasp_emu("audio_keys", "audio_keys", &["--profile", "mcu-audio"]);
+    // The script asserts paused, playing again, the end of the second station and
+    // its screen ("2/2 Sweep").
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let log = module_log(&run);
+    assert!(
+        log.contains("station 1 http://emu.local/sweep.aac"),
+        "{log}"
+    );
+    // The second station's frames all reach the decoder after some of the first's.
+    let units = received_units(&run);
+    let sweep = adts_payloads();
+    assert!(units.len() > sweep.len());
+    assert!(units.ends_with(&sweep));
+    let tone = framemd5_units("tone.mp3.framemd5");
+    let before = &units[..units.len() - sweep.len()];
+    assert_eq!(before, &tone[..before.len()]);
+}
+
+#[test]
+fn the_now_playing_screen_fits_a_320_by_240_panel() {
+    // mcu-audio with a panel 320 pixels wide.
+    let profile = std::fs::read_to_string(format!("{ROOT}/profiles/mcu-audio.toml"))
+        .unwrap()
+        .replace("width = 240", "width = 320")
+        .replace("name = \"mcu-audio\"", "name = \"mcu-audio-320\"");
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("mcu-audio-320.toml");
+    std::fs::write(&path, profile).unwrap();
+    let run = wasp_emu(
+        "audio_podcast_320",
+        "audio_podcast_320",
+        &["--profile", path.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let qoe = std::fs::read_to_string(run.out.join("qoe.json")).unwrap();
+    assert!(qoe.contains("\"profile\": \"mcu-audio-320\""), "{qoe}");
+}
