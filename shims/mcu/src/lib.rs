@@ -18,6 +18,8 @@
 //! * [`storage`] — files to fetch from (flash, SD card, the host's files through
 //!   semihosting) behind one read-only trait, and [`net`] — the seam a TCP/IP stack
 //!   fills for connected devices (documented, not implemented here).
+//! * [`virt`] — parts for boards that lack them (QEMU): a VS1053 model paced by the
+//!   board's clock, and a NOR flash in RAM.
 //!
 //! A small driver of ours rather than `mipidsi`: the stripe writer needs three
 //! commands (column and row address set, memory write) and the panel's wake-up
@@ -33,4 +35,5 @@ pub mod queue;
 pub mod st7789;
 pub mod storage;
 pub mod stripes;
+pub mod virt;
 pub mod vs1053;
