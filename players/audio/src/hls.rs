@@ -216,6 +216,11 @@ impl Hls {
                             .push_back((segment.sequence, segment.uri.clone()));
                     }
                 }
+                info!(
+                    "audio: HLS playlist, {} segments waiting{}",
+                    self.queue.len(),
+                    if media.end_list { ", ended" } else { ", live" }
+                );
                 self.target_us = i64::try_from(media.target_duration.as_micros())
                     .unwrap_or(i64::MAX)
                     .max(1_000_000);

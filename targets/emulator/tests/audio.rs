@@ -98,15 +98,9 @@ fn serve_radio() -> u16 {
 }
 
 fn respond(mut stream: TcpStream) {
-    let mut request = Vec::new();
-    let mut byte = [0u8; 1];
-    while !request.ends_with(b"\r\n\r\n") {
-        match stream.read(&mut byte) {
-            Ok(1) => request.push(byte[0]),
-            _ => return,
-        }
-    }
-    let text = String::from_utf8_lossy(&request).to_ascii_lowercase();
+    let Some(text) = request_head(&mut stream) else {
+        return;
+    };
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
     let (file, metaint, content_type) = match path.as_str() {
         "/tone" => ("tone.mp3", 4000, "audio/mpeg"),
@@ -143,10 +137,91 @@ fn respond(mut stream: TcpStream) {
     }
 }
 
+/// Serves a live HLS audio playlist, `/live.m3u8`: `samples/audio/hls`'s segments,
+/// two listed at the first request and one more every second after it, the list
+/// with all five ending with `EXT-X-ENDLIST`; and the segments. Returns the port.
+fn serve_live() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let start = std::sync::Arc::new(std::sync::OnceLock::new());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let start = std::sync::Arc::clone(&start);
+            std::thread::spawn(move || {
+                let Some(head) = request_head(&mut stream) else {
+                    return;
+                };
+                let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let dir = format!("{}/hls", samples());
+                let body = if path == "/live.m3u8" {
+                    let since = start.get_or_init(std::time::Instant::now).elapsed();
+                    live_playlist(&dir, 2 + since.as_secs() as usize)
+                } else {
+                    match std::fs::read(format!("{dir}{path}")) {
+                        Ok(body) => body,
+                        Err(_) => {
+                            let _ = stream.write_all(b"HTTP/1.0 404 Not Found\r\n\r\n");
+                            return;
+                        }
+                    }
+                };
+                let head = format!("HTTP/1.0 200 OK\r\ncontent-length: {}\r\n\r\n", body.len());
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            });
+        }
+    });
+    port
+}
+
+/// The VOD playlist of `dir` cut to its first `count` segments, live (no end list)
+/// until it holds them all.
+fn live_playlist(dir: &str, count: usize) -> Vec<u8> {
+    let vod = std::fs::read_to_string(format!("{dir}/sweep.m3u8")).unwrap();
+    let mut out = String::new();
+    let mut segments = 0;
+    let total = vod.lines().filter(|l| l.ends_with(".ts")).count();
+    for line in vod.lines() {
+        if line.starts_with("#EXT-X-PLAYLIST-TYPE") || line.starts_with("#EXT-X-ENDLIST") {
+            continue;
+        }
+        if line.starts_with("#EXTINF") && segments == count {
+            break;
+        }
+        out.push_str(line);
+        out.push('\n');
+        if line.ends_with(".ts") {
+            segments += 1;
+        }
+    }
+    if count >= total {
+        out.push_str("#EXT-X-ENDLIST\n");
+    }
+    out.into_bytes()
+}
+
+/// Reads a request's head (lower case).
+fn request_head(stream: &mut TcpStream) -> Option<String> {
+    let mut request = Vec::new();
+    let mut byte = [0u8; 1];
+    while !request.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => request.push(byte[0]),
+            _ => return None,
+        }
+    }
+    Some(String::from_utf8_lossy(&request).to_ascii_lowercase())
+}
+
 /// Runs scenario `name` against the radio server (its `127.0.0.1:0` replaced by the
 /// server's port) in real time on `mcu-audio`.
 fn run_radio(name: &str) -> Run {
-    let port = serve_radio();
+    run_served(name, serve_radio())
+}
+
+/// Runs scenario `name` with `127.0.0.1:0` replaced by `127.0.0.1:port`, in real
+/// time on `mcu-audio`.
+fn run_served(name: &str, port: u16) -> Run {
     let text = std::fs::read_to_string(format!("{ROOT}/scenarios/{name}.toml")).unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-script"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -292,4 +367,19 @@ fn the_now_playing_screen_fits_a_320_by_240_panel() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let qoe = std::fs::read_to_string(run.out.join("qoe.json")).unwrap();
     assert!(qoe.contains("\"profile\": \"mcu-audio-320\""), "{qoe}");
+}
+
+#[test]
+fn live_hls_is_reloaded_until_its_end_list() {
+    let run = run_served("audio_hls_live", serve_live());
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // Reloaded as it grew (two segments, then one more a second) until it ended.
+    let log = module_log(&run);
+    let loads = log.matches("audio: HLS playlist, ").count();
+    assert!(loads >= 4, "{log}");
+    assert_eq!(log.matches(", live\n").count(), loads - 1, "{log}");
+    assert!(log.contains(", ended\n"), "{log}");
+    // Every segment was taken once, in order.
+    assert_eq!(received_units(&run), adts_payloads());
+    assert!(guest_memory(&run) <= GUEST_LIMIT);
 }
