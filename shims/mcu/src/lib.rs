@@ -11,6 +11,7 @@
 //!   its window of the panel's own memory.
 //! * [`vs1053`] — a VS1053-class MP3/AAC decoder chip on SPI fed from a bounded
 //!   [`queue`] of the module's compressed audio, only while its DREQ line asks for data.
+//!   [`adts`] frames raw AAC access units (from MP4) for such a chip.
 //! * [`i2s`] — the audio path for chips without a decoder: PCM in whole frames to an
 //!   I2S transmitter trait of ours (no software decoding on the MCU).
 //! * [`kv`] — the key-value store on NOR flash, wear levelled and safe against power
@@ -27,6 +28,7 @@
 //! layer that the stripe path would not use.
 #![no_std]
 
+pub mod adts;
 pub mod buttons;
 pub mod i2s;
 pub mod kv;

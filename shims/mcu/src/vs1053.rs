@@ -263,6 +263,22 @@ where
         self.queue.push(bytes)
     }
 
+    /// Queues one access unit given in pieces (an ADTS header and the frame's
+    /// ranges, say) only if all of it fits: `decoder_submit`'s all-or-nothing rule.
+    /// Returns whether it was taken.
+    pub fn push_all(&mut self, pieces: &[&[u8]]) -> bool {
+        let total = pieces
+            .iter()
+            .try_fold(0usize, |sum, piece| sum.checked_add(piece.len()));
+        if total.is_none_or(|total| total == 0 || total > self.space()) {
+            return false;
+        }
+        for piece in pieces {
+            self.push(piece);
+        }
+        true
+    }
+
     /// Bytes queued and not yet sent: with the chip's own buffer (what it took since
     /// DREQ was last low, at most 2048 bytes) this is the decoder's queue level.
     pub fn queued(&self) -> usize {

@@ -365,3 +365,17 @@ fn hostile_sizes_are_bounded() {
 fn chip_none() -> Chip<0> {
     chip(&[], Dreq::new(&[], true))
 }
+
+#[test]
+fn an_access_unit_in_pieces_is_queued_whole_or_not_at_all() {
+    let mut chip: Chip<10> = chip(&[], Dreq::new(&[], true));
+    assert!(chip.push_all(&[&[1, 2, 3], &[4, 5]]));
+    assert_eq!(chip.queued(), 5);
+    // 6 more do not fit in the 5 left: nothing is taken.
+    assert!(!chip.push_all(&[&[6, 7], &[8, 9, 10, 11]]));
+    assert_eq!(chip.queued(), 5);
+    assert!(!chip.push_all(&[]));
+    assert!(chip.push_all(&[&[6], &[], &[7, 8, 9, 10]]));
+    assert_eq!(chip.pump(), Ok(10));
+    assert_eq!(done(chip).bytes(), (1..=10).collect::<Vec<u8>>());
+}
