@@ -313,9 +313,7 @@ impl Audio {
             Source::Hls(h) => h.step(&mut self.feed, &mut self.buf, self.now_us),
         };
         if let Some(raw) = title {
-            let text = icy::title_text(&raw);
-            info!("audio: now playing: {text}");
-            self.stream_title = Some(text);
+            self.stream_title = Some(icy::title_text(&raw));
         }
         self.feed.pump();
         if let Some(status) = self.feed.failed {
@@ -334,6 +332,12 @@ impl Audio {
                 return;
             }
         };
+        if ended && self.feed.track().is_none() {
+            warn!("audio: no audio frames in the stream");
+            self.source = None;
+            self.report(PlayerState::Error, StateReason::Malformed);
+            return;
+        }
         if !self.started
             && (self.feed.submitted_us() >= self.start_us || (ended && self.feed.frames > 0))
         {

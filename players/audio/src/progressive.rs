@@ -56,6 +56,9 @@ impl Output for Sink<'_> {
         self.feed.push_unit(unit);
     }
     fn title(&mut self, title: &[u8]) {
+        // Every title is logged as it comes (several may come in one tick's reads;
+        // the screen shows the last).
+        wasp_guest::info!("audio: now playing: {}", crate::icy::title_text(title));
         *self.title = Some(title.to_vec());
     }
 }

@@ -383,3 +383,44 @@ fn live_hls_is_reloaded_until_its_end_list() {
     assert_eq!(received_units(&run), adts_payloads());
     assert!(guest_memory(&run) <= GUEST_LIMIT);
 }
+
+#[test]
+fn a_stream_without_audio_frames_ends_in_error_without_a_trap() {
+    let run = wasp_emu(
+        "audio_garbage",
+        "audio_garbage",
+        &["--profile", "mcu-audio"],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(module_log(&run).contains("no audio frames"));
+    assert!(received_units(&run).is_empty());
+    let qoe = std::fs::read_to_string(run.out.join("qoe.json")).unwrap();
+    assert!(qoe.contains("\"fault\": null"), "{qoe}");
+}
+
+#[test]
+fn unannounced_metadata_blocks_cost_only_the_frames_they_hit() {
+    let run = wasp_emu(
+        "audio_icy_unannounced",
+        "audio_icy_unannounced",
+        &["--profile", "mcu-audio"],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // A frame a block lands in still comes out whole by its header's length (the
+    // block's bytes inside it, for the decoder to conceal); the bytes it pushed
+    // out are junk before the next sync. So: every unit is frame-sized, the clean
+    // frames come in order, and the eight blocks spoil at most a frame or two each.
+    let units = received_units(&run);
+    let frames = framemd5_units("tone.mp3.framemd5");
+    assert!(units.iter().all(|(size, _)| *size == 208 || *size == 209));
+    let mut next = 0;
+    let mut clean = 0;
+    for unit in &units {
+        if let Some(at) = frames[next..].iter().position(|f| f == unit) {
+            next += at + 1;
+            clean += 1;
+        }
+    }
+    assert!(clean >= frames.len() - 16, "{clean} of {}", frames.len());
+    assert!(module_log(&run).contains("format None"));
+}
