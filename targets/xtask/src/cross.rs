@@ -102,6 +102,25 @@ pub(crate) struct Program {
     /// Output files (an [`Arg::Output`] name) that must equal a golden file of the
     /// repository, `#software` lines of either aside (ffmpeg's framemd5 header).
     pub(crate) goldens: &'static [(&'static str, &'static str)],
+    /// Output WAV files (an [`Arg::Output`] name) whose 16-bit samples on a cross
+    /// target must be within [`Pcm::max_lsb`] of x86_64's and at
+    /// [`Pcm::min_snr_db`] or better.
+    pub(crate) pcm: &'static [Pcm],
+    /// Links `libwasp.so` with the flags of the build's `wasp.pc` (pkg-config),
+    /// the library's folder as its RPATH, instead of `libwasp.a`.
+    pub(crate) shared: bool,
+}
+
+/// A tolerance for decoded sound that may differ between targets.
+pub(crate) struct Pcm {
+    /// The output file.
+    pub(crate) file: &'static str,
+    /// The largest difference of one sample, in 16-bit steps.
+    pub(crate) max_lsb: u32,
+    /// The smallest signal-to-noise ratio of the whole file against x86_64's, dB.
+    pub(crate) min_snr_db: f64,
+    /// Why the sound may differ, printed with the check.
+    pub(crate) why: &'static str,
 }
 
 /// The Linux port's C sources.
@@ -123,9 +142,17 @@ impl Program {
             cflags: &[],
             media: false,
             goldens: &[],
+            pcm: &[],
+            shared: false,
         }
     }
 }
+
+/// What `hello.c` prints on every target (the x86_64 test asserts the same).
+const HELLO: &[&str] = &[
+    "log[2] hello: fetched 24 bytes: wasp over C",
+    "states 7, logs 13, failures 0",
+];
 
 /// The programs: every C program `core/capi/tests/c_programs.rs` compiles for x86_64,
 /// those named here with the lines it asserts, any other `.c` file of its folder with
@@ -135,13 +162,7 @@ impl Program {
 /// more entries.
 fn programs() -> Result<Vec<Program>, String> {
     let mut programs = vec![
-        Program::capi_test(
-            "hello",
-            &[
-                "log[2] hello: fetched 24 bytes: wasp over C",
-                "states 7, logs 13, failures 0",
-            ],
-        ),
+        Program::capi_test("hello", HELLO),
         Program::capi_test("hostile", &["hostile: failures 0"]),
         Program::capi_test("stub_port", &["state 7 reason 5", "failures 0"]),
         Program::capi_test("raster", &["raster: failures 0"]),
@@ -155,6 +176,13 @@ fn programs() -> Result<Vec<Program>, String> {
         .collect();
     others.sort();
     programs.extend(others.iter().map(|name| Program::capi_test(name, &[])));
+    // The same program on the shared library, linked as a device build would with
+    // the pkg-config file the build writes beside the libraries.
+    programs.push(Program {
+        name: "hello-shared".into(),
+        shared: true,
+        ..Program::capi_test("hello", HELLO)
+    });
     // Endless guest loops sliced by fuel: the interpreter's dispatch must not grow the
     // native stack on any target (hardware-tests/qemu/README.md).
     programs.push(Program {
@@ -170,6 +198,8 @@ fn programs() -> Result<Vec<Program>, String> {
         cflags: &[],
         media: false,
         goldens: &[],
+        pcm: &[],
+        shared: false,
     });
     programs.push(tv_stick()?);
     programs.push(conformance()?);
@@ -179,9 +209,11 @@ fn programs() -> Result<Vec<Program>, String> {
 /// The reference TV-stick firmware on the Linux port (software decoding through
 /// libavcodec), headless on the virtual clock, as targets/tv-stick/tests/play.rs
 /// plays CMAF HLS on x86_64: the pictures must be the emulator's golden, on every
-/// target. (The audio log is not compared: FFmpeg's AAC decoder is floating point
-/// and its output differs between x86_64 and ARM builds.) The package's checks run
-/// the installed firmware with the same arguments (`package.rs`).
+/// target. The sound (`--wav`, what the port plays) must be x86_64's within 1 LSB
+/// and 90 dB SNR: FFmpeg's AAC decoder computes in floating point and aarch64's
+/// build fuses multiply-adds (FMA), so about 1 sample in 10 000 rounds the other
+/// way there (armv7's is x86_64's exactly). The package's checks run the installed
+/// firmware with the same arguments (`package.rs`).
 pub(crate) fn tv_stick() -> Result<Program, String> {
     let mut sources = vec!["targets/tv-stick/main.c".to_string()];
     sources.extend(linux_port_sources()?);
@@ -203,6 +235,8 @@ pub(crate) fn tv_stick() -> Result<Program, String> {
             Arg::Output("frames.framemd5"),
             Arg::Text("--audio-log"),
             Arg::Output("audio.framemd5"),
+            Arg::Text("--wav"),
+            Arg::Output("audio.wav"),
             Arg::Text("--set"),
             Arg::Text("max_bitrate=140000"),
             Arg::Sample("cmaf/master.m3u8"),
@@ -217,6 +251,13 @@ pub(crate) fn tv_stick() -> Result<Program, String> {
             "frames.framemd5",
             "targets/emulator/samples/goldens/cmaf_v0.framemd5",
         )],
+        pcm: &[Pcm {
+            file: "audio.wav",
+            max_lsb: 1,
+            min_snr_db: 90.0,
+            why: "AAC decodes in floating point; aarch64 fuses multiply-adds",
+        }],
+        shared: false,
     })
 }
 
@@ -260,6 +301,8 @@ fn conformance() -> Result<Program, String> {
         cflags: &[],
         media: true,
         goldens: &[],
+        pcm: &[],
+        shared: false,
     })
 }
 
@@ -519,6 +562,9 @@ fn build_and_run(
     if !compiled.status.success() {
         return Ok(None);
     }
+    if program.shared {
+        checks.record(&format!("{name}: needs libwasp.so"), needs_libwasp_so(&exe));
+    }
 
     let mut cmd = target.command(&exe, media);
     let output_file = |file: &str| dir.join(format!("{}.{file}", program.name));
@@ -549,6 +595,20 @@ fn build_and_run(
             &format!("{name}: {file} equals {golden}"),
             same_file(&got, &root().join(golden)),
         );
+    }
+    if target.qemu.is_some() {
+        for pcm in program.pcm {
+            let host = HOST
+                .work_dir()?
+                .join(format!("{}.{}", program.name, pcm.file));
+            checks.record(
+                &format!(
+                    "{name}: {} within {} LSB of {}'s, SNR >= {} dB ({})",
+                    pcm.file, pcm.max_lsb, HOST.name, pcm.min_snr_db, pcm.why
+                ),
+                close_pcm(&host, &output_file(pcm.file), pcm),
+            );
+        }
     }
     Ok(Some(RunOutput {
         code: ran.status.code(),
@@ -583,6 +643,80 @@ pub(crate) fn arguments(
         .collect()
 }
 
+/// The 16-bit samples of a WAV file the Linux port wrote (its 44-byte header: RIFF,
+/// PCM format 1, 16-bit).
+fn wav_samples(path: &Path) -> Result<Vec<i16>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match (bytes.get(..4), bytes.get(36..40), bytes.get(44..)) {
+        (Some(b"RIFF"), Some(b"data"), Some(data)) => Ok(data
+            .chunks_exact(2)
+            .map(|s| {
+                i16::from_le_bytes([
+                    s.first().copied().unwrap_or(0),
+                    s.get(1).copied().unwrap_or(0),
+                ])
+            })
+            .collect()),
+        _ => Err(format!("{}: not a 16-bit PCM WAV file", path.display())),
+    }
+}
+
+/// `got`'s samples against `want`'s (x86_64's): as many, none further apart than
+/// `pcm.max_lsb`, the signal-to-noise ratio at least `pcm.min_snr_db`.
+fn close_pcm(want: &Path, got: &Path, pcm: &Pcm) -> Result<String, String> {
+    let (want, got) = (wav_samples(want)?, wav_samples(got)?);
+    if want.len() != got.len() {
+        return Err(format!(
+            "{} samples, {} has {}",
+            got.len(),
+            HOST.name,
+            want.len()
+        ));
+    }
+    let (mut max, mut differ, mut signal, mut noise) = (0u32, 0usize, 0f64, 0f64);
+    for (w, g) in want.iter().zip(&got) {
+        let d = (i32::from(*w) - i32::from(*g)).unsigned_abs();
+        max = max.max(d);
+        differ += usize::from(d != 0);
+        signal += f64::from(*w).powi(2);
+        noise += f64::from(d).powi(2);
+    }
+    let snr = if noise == 0.0 {
+        f64::INFINITY
+    } else {
+        10.0 * (signal / noise).log10()
+    };
+    let detail = format!(
+        "max {max} LSB, {differ} of {} samples differ, SNR {snr:.1} dB",
+        want.len()
+    );
+    if max <= pcm.max_lsb && snr >= pcm.min_snr_db {
+        Ok(detail)
+    } else {
+        Err(detail)
+    }
+}
+
+/// `exe`'s dynamic section names `libwasp.so` as `NEEDED` (it did not link the
+/// archive).
+fn needs_libwasp_so(exe: &Path) -> Result<String, String> {
+    let out = output(
+        Command::new("readelf").args(["-d", "-W"]).arg(exe),
+        "readelf",
+    )?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let needed: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("(NEEDED)"))
+        .filter_map(|l| l.split_once('[')?.1.split_once(']').map(|(n, _)| n))
+        .collect();
+    if needed.contains(&"libwasp.so") {
+        Ok(format!("NEEDED {}", needed.join(", ")))
+    } else {
+        Err(format!("NEEDED {needed:?}: no libwasp.so"))
+    }
+}
+
 /// `got` equals `golden`, `#software` lines aside.
 pub(crate) fn same_file(got: &Path, golden: &Path) -> Result<String, String> {
     let read = |path: &Path| {
@@ -610,11 +744,35 @@ pub(crate) fn compile(target: &Target, program: &Program, exe: &Path) -> Command
     for source in &program.sources {
         cc.arg(root().join(source));
     }
-    cc.arg("-o")
-        .arg(exe)
-        .arg(target.lib_dir().join("libwasp.a"))
-        .args(LIBS);
+    cc.arg("-o").arg(exe);
+    if program.shared {
+        cc.args(wasp_pc(target))
+            .arg(format!("-Wl,-rpath,{}", target.lib_dir().display()));
+    } else {
+        cc.arg(target.lib_dir().join("libwasp.a"));
+    }
+    cc.args(LIBS);
     cc
+}
+
+/// `pkg-config --cflags --libs wasp` with only the target's own `wasp.pc` (written
+/// by `core/capi`'s build script beside its libraries); nothing when it fails (the
+/// link then fails and says why).
+fn wasp_pc(target: &Target) -> Vec<String> {
+    Command::new("pkg-config")
+        .env("PKG_CONFIG_LIBDIR", target.lib_dir())
+        .env_remove("PKG_CONFIG_PATH")
+        .args(["--cflags", "--libs", "wasp"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Runs `cmd`, naming `what` when it cannot start.
@@ -838,6 +996,38 @@ mod tests {
     }
 
     #[test]
+    fn sound_within_the_tolerance_passes_and_a_larger_difference_fails() {
+        let dir = std::env::temp_dir().join(format!("wasp-xtask-pcm-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let wav = |name: &str, samples: &[i16]| {
+            let mut bytes = vec![0u8; 44];
+            bytes[..4].copy_from_slice(b"RIFF");
+            bytes[36..40].copy_from_slice(b"data");
+            for s in samples {
+                bytes.extend_from_slice(&s.to_le_bytes());
+            }
+            let path = dir.join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            path
+        };
+        let pcm = Pcm {
+            file: "audio.wav",
+            max_lsb: 1,
+            min_snr_db: 40.0,
+            why: "",
+        };
+        let want = wav("want.wav", &[1000, -1000, 2000, 0]);
+        let near = close_pcm(&want, &wav("near.wav", &[1001, -1000, 2000, 0]), &pcm);
+        assert!(near
+            .unwrap()
+            .starts_with("max 1 LSB, 1 of 4 samples differ"));
+        let far = close_pcm(&want, &wav("far.wav", &[1002, -1000, 2000, 0]), &pcm);
+        assert!(far.unwrap_err().starts_with("max 2 LSB"));
+        assert!(close_pcm(&want, &wav("short.wav", &[1000]), &pcm).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn every_c_program_of_the_capi_tests_runs_once() {
         let mut sources: Vec<String> = programs()
             .unwrap()
@@ -846,6 +1036,7 @@ mod tests {
             .filter(|s| s.starts_with(CAPI_TESTS))
             .collect();
         sources.sort();
+        sources.dedup(); // hello.c also links the shared library
         let mut files: Vec<String> = std::fs::read_dir(root().join(CAPI_TESTS))
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
