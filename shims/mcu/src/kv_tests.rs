@@ -313,51 +313,92 @@ fn workload() -> Vec<(Vec<u8>, Vec<u8>)> {
         .collect()
 }
 
+/// The flash after `set(key, new)` lost power at each write or erase it makes (before
+/// it, and halfway through it), one flash per cut, each rebooted.
+fn cut_sets<const PAGE: usize>(nor: &Nor<PAGE>, key: &[u8], new: &[u8]) -> Vec<Nor<PAGE>> {
+    // The set without a cut: how many writes and erases it makes.
+    let mut whole = open(nor.rebooted());
+    whole.set(key, new).unwrap();
+    let operations = whole.release().operations;
+    let mut out = Vec::new();
+    for at in 1..=operations {
+        for partial in [false, true] {
+            let mut cut = nor.rebooted();
+            cut.cut = Some(Cut { at, partial });
+            let mut store = open(cut);
+            assert_eq!(store.set(key, new), Err(KvError::Flash));
+            out.push(store.release().rebooted());
+        }
+    }
+    out
+}
+
+/// After a cut during `set(key, new)`: every other committed value is there, the key
+/// is its old value or the new one, and the store goes on working.
+fn nothing_committed_is_lost<const PAGE: usize>(
+    nor: &Nor<PAGE>,
+    committed: &BTreeMap<Vec<u8>, Vec<u8>>,
+    key: &[u8],
+    new: &[u8],
+) {
+    let mut store = open(nor.rebooted());
+    for (k, v) in committed {
+        if k != key {
+            assert_eq!(value(&mut store, k).as_ref(), Some(v), "{k:?} lost");
+        }
+    }
+    let got = value(&mut store, key);
+    assert!(
+        got.as_deref() == committed.get(key).map(Vec::as_slice) || got.as_deref() == Some(new),
+        "{key:?} = {got:?}"
+    );
+    store.set(key, new).unwrap();
+    assert_eq!(value(&mut store, key).as_deref(), Some(new));
+}
+
 #[test]
 fn a_power_cut_at_any_write_or_erase_of_a_set_loses_nothing_committed() {
     let mut nor = Nor::<512>::new(4);
     let mut committed: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
-    let mut cuts = 0;
-    let mut erases_cut = 0;
+    let (mut cuts, mut erases_cut) = (0, 0);
     for (key, new) in workload() {
-        // The set without a cut: how many writes and erases it makes.
-        let mut whole = open(nor.rebooted());
-        whole.set(&key, &new).unwrap();
-        let after = whole.release();
-        for at in 1..=after.operations {
-            for partial in [false, true] {
-                let mut cut = nor.rebooted();
-                cut.cut = Some(Cut { at, partial });
-                let erases_before: u32 = cut.erases.iter().sum();
-                let mut store = open(cut);
-                assert_eq!(store.set(&key, &new), Err(KvError::Flash));
-                let cut = store.release();
-                erases_cut += usize::from(cut.erases.iter().sum::<u32>() != erases_before);
-                cuts += 1;
-                // Reboot: everything committed is there; the key is old or new.
-                let mut store = open(cut.rebooted());
-                for (k, v) in &committed {
-                    if *k != key {
-                        assert_eq!(value(&mut store, k).as_ref(), Some(v), "cut {at}/{partial}");
-                    }
-                }
-                let got = value(&mut store, &key);
-                assert!(
-                    got.as_ref() == committed.get(&key) || got.as_ref() == Some(&new),
-                    "cut at {at} (partial {partial}) left {key:?} = {got:?}"
-                );
-                // And the store goes on working.
-                store.set(&key, &new).unwrap();
-                assert_eq!(value(&mut store, &key).as_ref(), Some(&new));
-            }
+        let erases: u32 = nor.erases.iter().sum();
+        for cut in cut_sets(&nor, &key, &new) {
+            erases_cut += usize::from(cut.erases.iter().sum::<u32>() != erases);
+            cuts += 1;
+            nothing_committed_is_lost(&cut, &committed, &key, &new);
         }
+        let mut store = open(nor.rebooted());
+        store.set(&key, &new).unwrap();
+        nor = store.release().rebooted();
         committed.insert(key, new);
-        nor = after.rebooted();
     }
     std::println!("{cuts} power cuts, {erases_cut} of them during an erase");
     assert!(cuts > 200);
     assert!(erases_cut > 0, "the workload reclaims pages");
     assert_eq!(nor.rewrites, 0);
+}
+
+#[test]
+fn a_second_cut_while_the_store_repairs_the_first_loses_nothing_committed() {
+    // The retried set after a cut repairs what the cut left; cut that too, anywhere.
+    let mut nor = Nor::<512>::new(4);
+    let mut committed: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+    let mut cuts = 0;
+    for (key, new) in workload() {
+        for first in cut_sets(&nor, &key, &new) {
+            for second in cut_sets(&first, &key, &new) {
+                cuts += 1;
+                nothing_committed_is_lost(&second, &committed, &key, &new);
+            }
+        }
+        let mut store = open(nor.rebooted());
+        store.set(&key, &new).unwrap();
+        nor = store.release().rebooted();
+        committed.insert(key, new);
+    }
+    std::println!("{cuts} double power cuts");
+    assert!(cuts > 500);
 }
 
 #[test]
