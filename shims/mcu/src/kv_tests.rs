@@ -356,6 +356,19 @@ fn nothing_committed_is_lost<const PAGE: usize>(
     assert_eq!(value(&mut store, key).as_deref(), Some(new));
 }
 
+/// The flash after `set(key, new)` ran without a cut; `committed` records it.
+fn commit<const PAGE: usize>(
+    nor: &Nor<PAGE>,
+    committed: &mut BTreeMap<Vec<u8>, Vec<u8>>,
+    key: Vec<u8>,
+    new: Vec<u8>,
+) -> Nor<PAGE> {
+    let mut store = open(nor.rebooted());
+    store.set(&key, &new).unwrap();
+    committed.insert(key, new);
+    store.release().rebooted()
+}
+
 #[test]
 fn a_power_cut_at_any_write_or_erase_of_a_set_loses_nothing_committed() {
     let mut nor = Nor::<512>::new(4);
@@ -368,10 +381,7 @@ fn a_power_cut_at_any_write_or_erase_of_a_set_loses_nothing_committed() {
             cuts += 1;
             nothing_committed_is_lost(&cut, &committed, &key, &new);
         }
-        let mut store = open(nor.rebooted());
-        store.set(&key, &new).unwrap();
-        nor = store.release().rebooted();
-        committed.insert(key, new);
+        nor = commit(&nor, &mut committed, key, new);
     }
     std::println!("{cuts} power cuts, {erases_cut} of them during an erase");
     assert!(cuts > 200);
@@ -392,10 +402,7 @@ fn a_second_cut_while_the_store_repairs_the_first_loses_nothing_committed() {
                 nothing_committed_is_lost(&second, &committed, &key, &new);
             }
         }
-        let mut store = open(nor.rebooted());
-        store.set(&key, &new).unwrap();
-        nor = store.release().rebooted();
-        committed.insert(key, new);
+        nor = commit(&nor, &mut committed, key, new);
     }
     std::println!("{cuts} double power cuts");
     assert!(cuts > 500);
