@@ -218,7 +218,11 @@ typedef struct wasp_audio_output_info {
   uint32_t passthrough;
 } wasp_audio_output_info;
 
-/** A fetch request (ABI `FetchRequest`); a zero range end means "to the end". */
+/**
+ * A fetch request (ABI `FetchRequest`): bytes `range_start` to `range_end`
+ * inclusive; `range_end` = UINT64_MAX (ABI `RANGE_TO_END`) means "to the end", and
+ * 0..UINT64_MAX is the whole resource (no Range header).
+ */
 typedef struct wasp_fetch_request {
   uint64_t range_start;
   uint64_t range_end;
