@@ -170,6 +170,8 @@ fn test() -> Result<(), String> {
                 "wasp-engine",
                 "-p",
                 "wasp-font",
+                "-p",
+                "wasp-shim-mcu",
                 "--target",
                 target,
             ]),
@@ -195,6 +197,10 @@ fn test() -> Result<(), String> {
             "wasp-tv",
             "-p",
             "wasp-sim",
+            "-p",
+            "wasp-shim-mcu",
+            "-p",
+            "wasp-audio",
         ]),
     )?;
     run(
