@@ -154,6 +154,8 @@ fn test() -> Result<(), String> {
     )?;
     run("tests", cargo().args(["test", "--workspace"]))?;
     cross::cross()?;
+    // The TV-stick package booted on an emulated aarch64 board (issue 10's harness).
+    tv_image::tv_system(&[])?;
     mcu::mcu()?;
     for target in ["thumbv7em-none-eabihf", "riscv32imac-unknown-none-elf"] {
         run(
