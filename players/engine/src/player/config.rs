@@ -151,9 +151,15 @@ mod tests {
         let c = PlayerConfig::default();
         assert_eq!(c.live_edge_distance_us(6_000_000), 18_000_000);
         // A 60 s window of 6 s segments: 18 s behind its end.
-        assert_eq!(c.live_start_us(100_000_000, 160_000_000, 6_000_000), 142_000_000);
+        assert_eq!(
+            c.live_start_us(100_000_000, 160_000_000, 6_000_000),
+            142_000_000
+        );
         // A window shorter than the distance: its first segment.
-        assert_eq!(c.live_start_us(100_000_000, 110_000_000, 6_000_000), 100_000_000);
+        assert_eq!(
+            c.live_start_us(100_000_000, 110_000_000, 6_000_000),
+            100_000_000
+        );
         // A configured 0 still keeps one target duration.
         let c = PlayerConfig {
             live_edge_target_durations: 0,
