@@ -51,6 +51,11 @@ pub struct Feed {
     submitted_us: i64,
     /// The first frame's pts, µs (the stream's zero).
     first_us: Option<i64>,
+    /// Where the current input's timeline starts on the feed's, µs (not 0 after a
+    /// reconnection: [`Feed::continue_after_gap`]).
+    offset_us: i64,
+    /// The end of the last frame pushed, µs on the feed's timeline.
+    pushed_end_us: i64,
     ended: bool,
     eos_sent: bool,
     /// Frames submitted.
@@ -71,6 +76,8 @@ impl Feed {
             limit: limit.max(CHUNK_BYTES),
             submitted_us: 0,
             first_us: None,
+            offset_us: 0,
+            pushed_end_us: 0,
             ended: false,
             eos_sent: false,
             frames: 0,
@@ -184,12 +191,23 @@ impl Feed {
         let to_us = |v: i64| Ticks::new(v, unit.timescale.max(1)).rescale(1_000_000);
         let pts = to_us(unit.pts);
         let first = *self.first_us.get_or_insert(pts);
+        let pts_us = self.offset_us + pts - first;
+        let duration_us = to_us(unit.duration);
+        self.pushed_end_us = pts_us + duration_us;
         self.units.push_back(Unit {
-            pts_us: pts - first,
-            duration_us: to_us(unit.duration),
+            pts_us,
+            duration_us,
             ranges: unit.ranges,
             size: unit.size,
         });
+    }
+
+    /// The input starts again (a radio reconnected): its timestamps restart, so its
+    /// first frame is placed right after the last frame pushed. The bytes written
+    /// continue the clean stream's offsets.
+    pub fn continue_after_gap(&mut self) {
+        self.first_us = None;
+        self.offset_us = self.pushed_end_us;
     }
 
     /// The input ended: end of stream follows the last frame.

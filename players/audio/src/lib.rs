@@ -73,6 +73,12 @@ const DEFAULT_BUFFER_KIB: u64 = 48;
 const DEFAULT_START_MS: i64 = 500;
 /// Wake period while playing or loading, µs.
 const WAKE_US: i64 = 20_000;
+/// Reconnections of a dropped radio stream before giving up.
+const MAX_RECONNECTS: u32 = 8;
+/// The wait before the first reconnection, µs; it doubles up to [`MAX_BACKOFF_US`].
+const FIRST_BACKOFF_US: i64 = 1_000_000;
+/// The longest wait between reconnections, µs.
+const MAX_BACKOFF_US: i64 = 10_000_000;
 /// Wake period when nothing plays, µs.
 const IDLE_US: i64 = 250_000;
 
@@ -115,6 +121,10 @@ pub struct Audio {
     buf: Vec<u8>,
     /// The time of the tick running, port µs.
     now_us: i64,
+    /// A dropped radio stream is reopened then (port µs).
+    reconnect_at: Option<i64>,
+    /// Reconnections so far for this station.
+    reconnects: u32,
 }
 
 impl Player for Audio {
@@ -165,6 +175,8 @@ impl Player for Audio {
             paused: false,
             buf: vec![0; READ_BYTES],
             now_us: 0,
+            reconnect_at: None,
+            reconnects: 0,
         };
         audio.report(PlayerState::Idle, StateReason::None);
         if !audio.stations.is_empty() {
@@ -214,8 +226,29 @@ impl Audio {
         }
     }
 
+    /// Reopens a dropped radio stream when its wait is over.
+    fn reconnect(&mut self) {
+        let (Some(at), Some(station)) = (self.reconnect_at, self.stations.get(self.current)) else {
+            return;
+        };
+        if self.now_us < at {
+            return;
+        }
+        self.reconnect_at = None;
+        info!("audio: reconnecting to {}", station.url);
+        match Progressive::resume(&station.url, self.feed.written()) {
+            Ok(source) => self.source = Some(Source::Progressive(Box::new(source))),
+            Err(status) => {
+                warn!("audio: cannot reopen {}: {status}", station.url);
+                self.report(PlayerState::Error, StateReason::Network);
+            }
+        }
+    }
+
     /// Drops the source, the feed and the decoder.
     fn stop(&mut self) {
+        self.reconnect_at = None;
+        self.reconnects = 0;
         if self.source.is_some() {
             log_heap();
         }
@@ -304,6 +337,9 @@ impl Audio {
 
     /// Reads, frames, submits, and runs the clock.
     fn play(&mut self) {
+        if self.source.is_none() {
+            self.reconnect();
+        }
         let Some(source) = &mut self.source else {
             return;
         };
@@ -326,9 +362,23 @@ impl Audio {
             Progress::Ended => true,
             Progress::Open => false,
             Progress::Failed(status) => {
-                warn!("audio: stream failed: {status}");
+                let radio = matches!(source, Source::Progressive(p) if p.is_radio());
                 self.source = None;
-                self.report(PlayerState::Error, StateReason::Network);
+                if radio && self.reconnects < MAX_RECONNECTS {
+                    // A radio stream that drops is reopened (with a growing wait);
+                    // what was buffered plays on meanwhile.
+                    let wait = (FIRST_BACKOFF_US << self.reconnects).min(MAX_BACKOFF_US);
+                    self.reconnects += 1;
+                    warn!(
+                        "audio: stream dropped ({status}), reconnecting in {} ms",
+                        wait / 1000
+                    );
+                    self.feed.continue_after_gap();
+                    self.reconnect_at = Some(self.now_us + wait);
+                } else {
+                    warn!("audio: stream failed: {status}");
+                    self.report(PlayerState::Error, StateReason::Network);
+                }
                 return;
             }
         };

@@ -36,6 +36,10 @@ pub struct Progressive {
     url: String,
     fetch: Fetch,
     pipeline: Option<Pipeline>,
+    /// The feed's offset of this body's first clean byte.
+    base: u64,
+    /// `icy-metaint` (0: none, or not known yet).
+    metaint: u32,
     ended: bool,
 }
 
@@ -43,6 +47,7 @@ pub struct Progressive {
 struct Sink<'a> {
     feed: &'a mut Feed,
     title: &'a mut Option<Vec<u8>>,
+    base: u64,
 }
 
 impl Output for Sink<'_> {
@@ -52,7 +57,10 @@ impl Output for Sink<'_> {
     fn track(&mut self, track: TrackInfo) {
         self.feed.set_track(track);
     }
-    fn unit(&mut self, unit: AccessUnit) {
+    fn unit(&mut self, mut unit: AccessUnit) {
+        for range in &mut unit.ranges {
+            range.offset += self.base;
+        }
         self.feed.push_unit(unit);
     }
     fn title(&mut self, title: &[u8]) {
@@ -69,12 +77,28 @@ impl Progressive {
     /// # Errors
     /// The fetch cannot be opened.
     pub fn open(url: &str) -> Result<Self, Status> {
+        Self::resume(url, 0)
+    }
+
+    /// Starts fetching `url` again after a drop: its clean bytes continue the feed
+    /// at offset `base` (what the feed has written).
+    ///
+    /// # Errors
+    /// The fetch cannot be opened.
+    pub fn resume(url: &str, base: u64) -> Result<Self, Status> {
         Ok(Self {
             url: String::from(url),
             fetch: Fetch::open(&FetchRequest::get(), url, ICY_REQUEST)?,
             pipeline: None,
+            base,
+            metaint: 0,
             ended: false,
         })
+    }
+
+    /// A live radio stream (the server sends ICY metadata): a drop is reconnected.
+    pub fn is_radio(&self) -> bool {
+        self.metaint > 0
     }
 
     /// Metadata bytes removed so far.
@@ -102,12 +126,17 @@ impl Progressive {
             let content_type = self.fetch.header("content-type").unwrap_or_default();
             let format = Format::named(&content_type, &self.url);
             wasp_guest::info!("audio: {} metaint {metaint} format {format:?}", self.url);
+            self.metaint = metaint;
             self.pipeline = Some(Pipeline::new(metaint, format));
         }
         let Some(pipeline) = &mut self.pipeline else {
             return Progress::Open;
         };
-        let mut sink = Sink { feed, title };
+        let mut sink = Sink {
+            feed,
+            title,
+            base: self.base,
+        };
         for _ in 0..READS_PER_TICK {
             let room = sink.feed.room() as usize;
             if room == 0 || sink.feed.failed.is_some() {

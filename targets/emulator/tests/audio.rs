@@ -213,6 +213,62 @@ fn request_head(stream: &mut TcpStream) -> Option<String> {
     Some(String::from_utf8_lossy(&request).to_ascii_lowercase())
 }
 
+/// `clean` as an ICY body with `metaint`, a `StreamTitle` in the first block.
+fn icy_body(clean: &[u8], metaint: usize, title: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, chunk) in clean.chunks(metaint).enumerate() {
+        out.extend_from_slice(chunk);
+        if chunk.len() < metaint {
+            break;
+        }
+        let block = if i == 0 {
+            format!("StreamTitle='{title}';").into_bytes()
+        } else {
+            Vec::new()
+        };
+        let units = block.len().div_ceil(16);
+        out.push(units as u8);
+        out.extend_from_slice(&block);
+        out.resize(out.len() + units * 16 - block.len(), 0);
+    }
+    out
+}
+
+/// Serves `/drop`: `tone.mp3` as an ICY radio that breaks. The first connection
+/// announces the whole body's length but sends only the clean bytes up to 100 bytes
+/// into frame 63 and closes; the next ones send the rest of the programme (a fresh
+/// ICY body of the clean bytes from there). Returns the port.
+fn serve_dropping_radio() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let clean = std::fs::read(format!("{}/tone.mp3", samples())).unwrap();
+    // 40 % of the file is the end of frame 62: cut inside the next one.
+    let cut = clean.len() * 2 / 5 + 100;
+    std::thread::spawn(move || {
+        for (i, mut stream) in listener.incoming().flatten().enumerate() {
+            if request_head(&mut stream).is_none() {
+                continue;
+            }
+            let (body, length) = if i == 0 {
+                let whole = icy_body(&clean, 4000, "Before the drop");
+                let sent = icy_body(&clean[..cut], 4000, "Before the drop");
+                (sent, format!("content-length: {}\r\n", whole.len()))
+            } else {
+                (
+                    icy_body(&clean[cut..], 4000, "After the drop"),
+                    String::new(),
+                )
+            };
+            let head = format!(
+                "HTTP/1.0 200 OK\r\ncontent-type: audio/mpeg\r\nicy-metaint: 4000\r\n{length}\r\n"
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    port
+}
+
 /// Runs scenario `name` against the radio server (its `127.0.0.1:0` replaced by the
 /// server's port) in real time on `mcu-audio`.
 fn run_radio(name: &str) -> Run {
@@ -423,4 +479,31 @@ fn unannounced_metadata_blocks_cost_only_the_frames_they_hit() {
     }
     assert!(clean >= frames.len() - 16, "{clean} of {}", frames.len());
     assert!(module_log(&run).contains("format None"));
+}
+
+#[test]
+fn a_dropped_radio_stream_is_reconnected_and_plays_on() {
+    let run = run_served("audio_radio_drop", serve_dropping_radio());
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let log = module_log(&run);
+    assert!(log.contains("stream dropped"), "{log}");
+    assert!(log.contains("reconnecting to"), "{log}");
+    assert!(log.contains("now playing: After the drop"), "{log}");
+    // The frames before the drop and after it, in order: only those the drop cut
+    // (the last of the first connection, the first of the second before sync is
+    // found again) are missing.
+    let units = received_units(&run);
+    let frames = framemd5_units("tone.mp3.framemd5");
+    let mut next = 0;
+    for (i, unit) in units.iter().enumerate() {
+        let at = frames[next..].iter().position(|f| f == unit);
+        assert!(at.is_some(), "unit {i} is not a later clean frame");
+        next += at.unwrap_or(0) + 1;
+    }
+    assert!(
+        units.len() >= frames.len() - 3,
+        "{} of {}",
+        units.len(),
+        frames.len()
+    );
 }
