@@ -5,7 +5,12 @@
 # byte for byte, timestamps included, and that they equal expected.log without the
 # timestamps (so a change in how long the runtime takes does not need a new golden;
 # a change in what it logs or in its heap and stack figures does: rerun with --bless).
-# Then builds with feature fault-check and checks that the HardFault is logged and the
+# Then checks what the firmware played (the audio module on the ICY capture in
+# hardware-tests/mcu/radio): the stream bytes written to the decoder chip's SDI have
+# the md5 of the clean stream (targets/emulator/samples/audio/icy.md5: the capture
+# with its ICY blocks removed), and the last frame's graphics plane has the md5 the
+# emulator's audio_radio scenario asserts for the same screen (mcu-audio, after the
+# end). Then builds with feature fault-check and checks that the HardFault is logged and the
 # run fails. Exits non-zero on a build failure, a fault or failed
 # self-check (QEMU's exit status), a hang (timeout), or any difference.
 # Needs: qemu-system-arm, the thumbv7em-none-eabihf target, defmt-print on PATH.
@@ -46,7 +51,23 @@ diff -u expected.log "$out/lines.log" || { echo "run-qemu.sh: log differs from e
 cat "$out/run1.log"
 echo "$(basename "$PWD"): both runs equal expected.log"
 
-# A fault must be reported and fail the run (not hang QEMU or pass).
+root=../..
+clean=$(awk '$2 == "tone.mp3.icy" { print $1 }' "$root/targets/emulator/samples/audio/icy.md5")
+grep -q "stream [0-9]* B md5 $clean," "$out/run1.log" || {
+    echo "run-qemu.sh: the decoder chip's stream is not the clean stream (md5 $clean)" >&2
+    exit 1
+}
+echo "$(basename "$PWD"): the decoder chip got the clean stream (md5 $clean)"
+screen=$(sed -n 's/^graphics = "\([0-9a-f]*\)"/\1/p' "$root/targets/emulator/scenarios/audio_radio.toml")
+grep -q "last graphics $screen\$" "$out/run1.log" || {
+    echo "run-qemu.sh: the last frame differs from the emulator's (graphics md5 $screen)" >&2
+    exit 1
+}
+echo "$(basename "$PWD"): the last frame equals the emulator's (graphics md5 $screen)"
+
+# A fault must be reported and fail the run (not hang QEMU or pass). Built first, so
+# that the timeout is the run's alone.
+cargo build --release --quiet --features fault-check
 if timeout 60 cargo run --release --quiet --features fault-check >"$out/fault.log"; then
     echo "run-qemu.sh: the fault-check build exited with success" >&2
     cat "$out/fault.log" >&2

@@ -10,10 +10,9 @@ use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use embedded_alloc::LlffHeap;
-use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
 use wasp_core::abi::key::{Key, KeyAction};
-use wasp_core::abi::player::{feature, LogLevel};
-use wasp_core::{HostEvent, Limits, LoadError, Port, Runtime, Tick};
+use wasp_core::abi::player::PlayerState;
+use wasp_core::{Fault, FaultKind, HostEvent, Limits, LoadError, RunError, Runtime, Tick};
 use wasp_shim_mcu::buttons::{Active, Button, Buttons};
 
 #[cfg(feature = "rtt")]
@@ -22,7 +21,9 @@ use defmt_rtt as _;
 use defmt_semihosting as _;
 
 use crate::keys::{bouncy_press, two_presses, ScriptedPin};
-use crate::mps2::{HOLD_US, PRESS_LEFT, PRESS_OK, PRESS_RIGHT};
+use crate::mps2::{HOLD_US, PRESS_MUTE, PRESS_VOLUME_DOWN, PRESS_VOLUME_UP};
+use crate::panel::hex;
+use crate::port::McuPort;
 use crate::{board, clock, stack};
 
 /// The heap allocator with a count of the bytes in use and their peak.
@@ -82,62 +83,20 @@ fn uptime_us() -> u64 {
 
 defmt::timestamp!("{=u64:us}", uptime_us());
 
-/// Port time now (µs): the board's epoch plus the uptime.
-fn now_us() -> i64 {
-    board::EPOCH_US.saturating_add(i64::try_from(uptime_us()).unwrap_or(i64::MAX))
-}
-
-/// The board's port: the clock and the log; every other service is unsupported.
-struct BoardPort {
-    /// Lines the module logged.
-    lines: u32,
-}
-
-impl Port for BoardPort {
-    fn now_us(&mut self) -> i64 {
-        now_us()
-    }
-
-    fn log(&mut self, level: LogLevel, line: &str) {
-        self.lines += 1;
-        match level {
-            LogLevel::Error => defmt::error!("module: {=str}", line),
-            LogLevel::Warn => defmt::warn!("module: {=str}", line),
-            LogLevel::Info => defmt::info!("module: {=str}", line),
-            _ => defmt::debug!("module: {=str}", line),
-        }
-    }
-
-    fn decoding_info(&mut self, _: &DecodingQuery, _: &str) -> DecodingInfo {
-        DecodingInfo::default()
-    }
-
-    fn display_info(&mut self) -> DisplayInfo {
-        DisplayInfo::default()
-    }
-
-    fn audio_info(&mut self) -> AudioOutputInfo {
-        AudioOutputInfo::default()
-    }
-
-    fn features(&mut self) -> u64 {
-        // The `hello` module requires a graphics plane, fetch and input. This board
-        // offers them as seams whose every call is answered `Unsupported` (the
-        // `Port` defaults) until the display, buttons and storage are wired; the
-        // module degrades as it does on any device whose calls fail.
-        feature::GRAPHICS | feature::FETCH | feature::INPUT
-    }
-}
-
-/// The board's buttons: Right, Left and Ok on scripted active-low pins.
+/// The board's buttons: volume up, volume down and mute on scripted active-low pins
+/// (keys the device handles; the module leaves volume to it).
 fn scripted_buttons() -> Buttons<ScriptedPin, 3> {
-    static RIGHT: [(u64, bool); 12] = two_presses(PRESS_RIGHT, HOLD_US);
-    static LEFT: [(u64, bool); 6] = bouncy_press(PRESS_LEFT, HOLD_US);
-    static OK: [(u64, bool); 6] = bouncy_press(PRESS_OK, HOLD_US);
+    static UP: [(u64, bool); 12] = two_presses(PRESS_VOLUME_UP, HOLD_US);
+    static DOWN: [(u64, bool); 6] = bouncy_press(PRESS_VOLUME_DOWN, HOLD_US);
+    static MUTE: [(u64, bool); 6] = bouncy_press(PRESS_MUTE, HOLD_US);
     Buttons::new([
-        Button::new(ScriptedPin::new(&RIGHT, uptime_us), Key::Right, Active::Low),
-        Button::new(ScriptedPin::new(&LEFT, uptime_us), Key::Left, Active::Low),
-        Button::new(ScriptedPin::new(&OK, uptime_us), Key::Ok, Active::Low),
+        Button::new(ScriptedPin::new(&UP, uptime_us), Key::VolumeUp, Active::Low),
+        Button::new(
+            ScriptedPin::new(&DOWN, uptime_us),
+            Key::VolumeDown,
+            Active::Low,
+        ),
+        Button::new(ScriptedPin::new(&MUTE, uptime_us), Key::Mute, Active::Low),
     ])
 }
 
@@ -204,8 +163,29 @@ fn log_load_error(error: &LoadError) {
                 defmt::error!("  {=str}", line.as_str());
             }
         }
-        LoadError::InitFaulted(_) => defmt::error!("load: wasp_init faulted"),
+        LoadError::InitFaulted(fault) => {
+            defmt::error!("load: wasp_init faulted");
+            log_fault(fault);
+        }
         _ => defmt::error!("load: not a wasp module for this runtime"),
+    }
+}
+
+/// Logs what a fault was and the module's last lines.
+fn log_fault(fault: &Fault) {
+    match &fault.kind {
+        FaultKind::Trap(trap) => defmt::error!("fault: trap {=str}", trap.as_str()),
+        FaultKind::StackOverflow => defmt::error!("fault: stack overflow"),
+        FaultKind::MemoryLimit { requested, cap } => defmt::error!(
+            "fault: memory {=usize} B asked, cap {=usize}",
+            requested,
+            cap
+        ),
+        FaultKind::Hung { fuel } => defmt::error!("fault: hung after {=u64} fuel", fuel),
+        FaultKind::Host(m) => defmt::error!("fault: host {=str}", m.as_str()),
+    }
+    for line in &fault.last_logs {
+        defmt::error!("  {=str}", line.as_str());
     }
 }
 
@@ -239,13 +219,20 @@ fn main() -> ! {
     );
     let limits = Limits {
         guest_memory_bytes: board::GUEST_MEMORY_BYTES,
+        image_bytes: board::IMAGE_BYTES,
+        init_fuel: board::INIT_FUEL,
         ..Limits::small()
     };
-    let mut runtime = Runtime::new(BoardPort { lines: 0 }, limits, alloc::vec::Vec::new());
-    match runtime.load(wasp_modules::HELLO) {
+    let port = McuPort::new(uptime_us, board::EPOCH_US);
+    defmt::info!(
+        "port up (panel, decoder chip), heap in use {=usize} B",
+        HEAP.used.load(Ordering::Relaxed)
+    );
+    let mut runtime = Runtime::new(port, limits, board::STATIONS.as_bytes().to_vec());
+    match runtime.load(wasp_modules::AUDIO) {
         Ok(_) => defmt::info!(
-            "loaded hello ({=usize} B), heap in use {=usize} B",
-            wasp_modules::HELLO.len(),
+            "loaded audio ({=usize} B), heap in use {=usize} B",
+            wasp_modules::AUDIO.len(),
             HEAP.used.load(Ordering::Relaxed)
         ),
         Err(error) => {
@@ -263,7 +250,15 @@ fn main() -> ! {
     let mut keys = 0u32;
     let mut ticks = 0u32;
     let mut slices = 0u32;
-    while uptime_us() < board::RUN_US {
+    // Plays until the stream has ended and the chip has played it out, or the bound.
+    loop {
+        let done = {
+            let port = runtime.port_mut();
+            port.state == PlayerState::Ended && port.chip_idle()
+        };
+        if done || uptime_us() >= board::RUN_US {
+            break;
+        }
         let next = match runtime.tick(now_us()) {
             Ok(Tick::Ran { next_us }) => {
                 ticks += 1;
@@ -273,15 +268,20 @@ fn main() -> ! {
                 slices += 1;
                 continue;
             }
-            Err(_) => {
+            Err(error) => {
                 defmt::error!("module faulted after {=u32} ticks", ticks);
+                if let RunError::Faulted(fault) = &error {
+                    log_fault(fault);
+                }
                 exit(false)
             }
         };
-        // Sleep until the module's next tick, sampling the buttons on every SysTick
-        // wake-up; a key wakes the module at once.
+        // Until the module's next tick: feed the decoder chip while it asks for
+        // data, sample the buttons on every SysTick wake-up; a key wakes the module.
         loop {
+            runtime.port_mut().pump();
             let mut pressed = false;
+            let mut volume = None;
             let Ok(()) = buttons.poll(now_us(), |event| {
                 if event.action == KeyAction::Down {
                     defmt::info!(
@@ -289,10 +289,15 @@ fn main() -> ! {
                         event.key as u32,
                         event.time_us - board::EPOCH_US
                     );
+                    volume = Some(event.key);
                 }
                 keys += 1;
                 pressed |= runtime.push_event(HostEvent::Key(event)).is_ok();
             });
+            if let Some(key) = volume {
+                let attenuation = runtime.port_mut().volume_key(key);
+                defmt::info!("volume: attenuation {=u8} half-dB", attenuation);
+            }
             if pressed || now_us() >= next || uptime_us() >= board::RUN_US {
                 break;
             }
@@ -301,12 +306,33 @@ fn main() -> ! {
     }
 
     let (stack_bytes, overflowed) = stack_use();
+    let port = runtime.port_mut();
+    let counts = port.counts;
+    let sdi = port.sdi_report();
+    let ended = port.state == PlayerState::Ended;
+    let last_plane = hex(&port.last_plane);
     defmt::info!(
         "ran {=u32} ticks ({=u32} sliced), {=u32} key events, module logged {=u32} lines",
         ticks,
         slices,
         keys,
-        runtime.port().lines
+        counts.lines
+    );
+    let md5 = hex(&sdi.stream_md5);
+    defmt::info!(
+        "decoder chip: {=u32} units, SDI {=u64} B: stream {=u64} B md5 {=str}, end fill {=u64} B ({=u64} not endFillByte), {=u64} overruns",
+        counts.units,
+        counts.sdi_bytes,
+        sdi.stream_bytes,
+        core::str::from_utf8(&md5).unwrap_or(""),
+        sdi.fill_bytes,
+        sdi.bad_fill,
+        sdi.overruns
+    );
+    defmt::info!(
+        "display: {=u32} frames, last graphics {=str}",
+        counts.frames,
+        core::str::from_utf8(&last_plane).unwrap_or("")
     );
     defmt::info!(
         "guest memory {=usize} B, heap in use {=usize} B, heap high-water {=usize} B",
@@ -319,8 +345,17 @@ fn main() -> ! {
         defmt::error!("the stack reached the bottom of its region");
         exit(false)
     }
+    if !ended || sdi.overruns > 0 || sdi.bad_fill > 0 {
+        defmt::error!("the stream did not play to its end cleanly");
+        exit(false)
+    }
     defmt::info!("Test OK");
     exit(true)
+}
+
+/// Port time now (µs): the board's epoch plus the uptime.
+fn now_us() -> i64 {
+    board::EPOCH_US.saturating_add(i64::try_from(uptime_us()).unwrap_or(i64::MAX))
 }
 
 #[exception]

@@ -16,6 +16,9 @@
 #[cfg_attr(not(target_os = "none"), allow(dead_code, unused_imports))]
 mod board;
 #[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod chip;
+#[cfg(any(test, target_os = "none"))]
 mod clock;
 #[cfg(any(test, target_os = "none"))]
 mod keys;
@@ -23,10 +26,20 @@ mod keys;
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
 mod mps2;
 #[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod panel;
+#[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+mod sidecar;
+#[cfg(any(test, target_os = "none"))]
 mod stack;
 
 #[cfg(target_os = "none")]
 mod firmware;
+#[cfg(target_os = "none")]
+mod port;
+#[cfg(target_os = "none")]
+mod semihost;
 
 /// Host builds: nothing to run (the firmware is for `thumbv7em-none-eabihf`).
 #[cfg(not(target_os = "none"))]

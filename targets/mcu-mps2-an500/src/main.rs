@@ -12,6 +12,10 @@
 #[cfg_attr(not(target_os = "none"), allow(dead_code, unused_imports))]
 mod board;
 #[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+#[path = "../../mcu-mps2-an386/src/chip.rs"]
+mod chip;
+#[cfg(any(test, target_os = "none"))]
 #[path = "../../mcu-mps2-an386/src/clock.rs"]
 mod clock;
 #[cfg(any(test, target_os = "none"))]
@@ -22,12 +26,26 @@ mod keys;
 #[path = "../../mcu-mps2-an386/src/mps2.rs"]
 mod mps2;
 #[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+#[path = "../../mcu-mps2-an386/src/panel.rs"]
+mod panel;
+#[cfg(any(test, target_os = "none"))]
+#[cfg_attr(not(target_os = "none"), allow(dead_code))]
+#[path = "../../mcu-mps2-an386/src/sidecar.rs"]
+mod sidecar;
+#[cfg(any(test, target_os = "none"))]
 #[path = "../../mcu-mps2-an386/src/stack.rs"]
 mod stack;
 
 #[cfg(target_os = "none")]
 #[path = "../../mcu-mps2-an386/src/firmware.rs"]
 mod firmware;
+#[cfg(target_os = "none")]
+#[path = "../../mcu-mps2-an386/src/port.rs"]
+mod port;
+#[cfg(target_os = "none")]
+#[path = "../../mcu-mps2-an386/src/semihost.rs"]
+mod semihost;
 
 /// Host builds: nothing to run (the firmware is for `thumbv7em-none-eabihf`).
 #[cfg(not(target_os = "none"))]
