@@ -15,5 +15,5 @@ pub const NAME: &str = "mps2-an386";
 /// Heap for the runtime: wasmi's engine and translated code, the module's linear
 /// memory ([`GUEST_MEMORY_BYTES`]), its value stack and the runtime's tables, the
 /// media store, the font atlas and the display's stripes (the audio player's peak
-/// is ~625 KiB).
-pub const HEAP_BYTES: usize = 672 * 1024;
+/// is ~720 KiB).
+pub const HEAP_BYTES: usize = 896 * 1024;
