@@ -233,11 +233,19 @@ fn modules() -> Result<(), String> {
         "player modules",
         cargo().args(["build", "-p", "wasp-modules"]),
     )?;
-    let built = root().join("target/wasm-modules/wasm32-unknown-unknown/wasm");
+    // The audio module is built on its own (two pages of memory, its own link
+    // arguments): targets/modules/build.rs.
+    let built = |tree: &str| root().join(format!("target/{tree}/wasm32-unknown-unknown/wasm"));
     let dir = root().join("target/modules");
     std::fs::create_dir_all(&dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
-    for name in ["probe", "hello", "engine_bench", "tv"] {
-        let from = built.join(format!("wasp_{name}.wasm"));
+    for (tree, name) in [
+        ("wasm-modules", "probe"),
+        ("wasm-modules", "hello"),
+        ("wasm-modules", "engine_bench"),
+        ("wasm-modules", "tv"),
+        ("wasm-modules-audio", "audio"),
+    ] {
+        let from = built(tree).join(format!("wasp_{name}.wasm"));
         let bytes = std::fs::read(&from).map_err(|e| format!("read {}: {e}", from.display()))?;
         let path = dir.join(format!("wasp-{}.wasm", name.replace('_', "-")));
         std::fs::write(&path, &bytes).map_err(|e| format!("write {}: {e}", path.display()))?;
@@ -264,6 +272,7 @@ const FUZZ_TARGETS: &[(&str, &str)] = &[
     ("players/engine", "webvtt"),
     ("players/font", "font_text"),
     ("players/font", "font_atlas"),
+    ("players/audio", "icy_stream"),
 ];
 
 /// Runs every fuzz target for `seconds` each (cargo fuzz needs nightly: the fuzz
