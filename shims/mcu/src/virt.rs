@@ -73,6 +73,13 @@ impl DecoderModel {
             .saturating_sub(usize::try_from(played).unwrap_or(usize::MAX));
     }
 
+    /// Plays on at `bytes_per_second` from `now_us` (the stream's own rate, once the
+    /// firmware knows it from the frames it is given).
+    pub fn set_byte_rate(&mut self, bytes_per_second: u64, now_us: i64) {
+        self.advance(now_us);
+        self.bytes_per_second = bytes_per_second;
+    }
+
     /// Bytes in the stream buffer.
     pub fn level(&self) -> usize {
         self.level

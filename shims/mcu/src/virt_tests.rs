@@ -158,3 +158,14 @@ fn the_store_keeps_its_values_in_ram_flash_across_a_restart() {
     assert_eq!(store.get(b"volume", &mut out), Ok(2));
     assert_eq!(&out[..2], b"12");
 }
+
+#[test]
+fn a_new_byte_rate_applies_from_when_it_is_set() {
+    let mut model = DecoderModel::new(1_000_000, 0);
+    model.sdi(&[0; 2000]);
+    // 1 ms at 1 MB/s plays 1000 bytes; then 1 ms at 1000 B/s plays one.
+    model.set_byte_rate(1000, 1000);
+    assert_eq!(model.level(), 1000);
+    model.advance(2000);
+    assert_eq!(model.level(), 999);
+}
