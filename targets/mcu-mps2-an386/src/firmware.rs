@@ -308,7 +308,7 @@ fn main() -> ! {
     let (stack_bytes, overflowed) = stack_use();
     let port = runtime.port_mut();
     let counts = port.counts;
-    let sdi = port.sdi_report();
+    let (sdi, overruns) = port.sdi_report();
     let ended = port.state == PlayerState::Ended;
     let last_plane = hex(&port.last_plane);
     defmt::info!(
@@ -320,14 +320,14 @@ fn main() -> ! {
     );
     let md5 = hex(&sdi.stream_md5);
     defmt::info!(
-        "decoder chip: {=u32} units, SDI {=u64} B: stream {=u64} B md5 {=str}, end fill {=u64} B ({=u64} not endFillByte), {=u64} overruns",
+        "decoder chip: {=u32} units, SDI {=u64} B: stream {=u64} B md5 {=str}, end fill {=u64} B ({=u64} not endFillByte), {=u32} overruns",
         counts.units,
         counts.sdi_bytes,
         sdi.stream_bytes,
         core::str::from_utf8(&md5).unwrap_or(""),
         sdi.fill_bytes,
         sdi.bad_fill,
-        sdi.overruns
+        overruns
     );
     defmt::info!(
         "display: {=u32} frames, last graphics {=str}",
@@ -345,7 +345,7 @@ fn main() -> ! {
         defmt::error!("the stack reached the bottom of its region");
         exit(false)
     }
-    if !ended || sdi.overruns > 0 || sdi.bad_fill > 0 {
+    if !ended || overruns > 0 || sdi.bad_fill > 0 {
         defmt::error!("the stream did not play to its end cleanly");
         exit(false)
     }

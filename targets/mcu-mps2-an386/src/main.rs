@@ -38,8 +38,6 @@ mod stack;
 mod firmware;
 #[cfg(target_os = "none")]
 mod port;
-#[cfg(target_os = "none")]
-mod semihost;
 
 /// Host builds: nothing to run (the firmware is for `thumbv7em-none-eabihf`).
 #[cfg(not(target_os = "none"))]

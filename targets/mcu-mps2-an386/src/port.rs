@@ -2,12 +2,15 @@
 //! models of its peripherals.
 //!
 //! * **Fetch**: `file:///path` URLs are host files read through semihosting
-//!   ([`crate::semihost`]); a file's response headers come from its sidecar
+//!   (`wasp_shim_mcu::storage`); a file's response headers come from its sidecar
 //!   `<file>.headers` ([`crate::sidecar`]), so an ICY capture plays as a radio stream.
-//! * **Audio**: the VS1053 driver over the chip model ([`crate::chip`]): the module's
-//!   frames go into the driver's queue, [`McuPort::pump`] feeds the chip while DREQ is
-//!   high; the queue level is the driver's queue plus the chip's FIFO. MP3 only (the
-//!   module hands AAC over without its ADTS headers, which the chip needs).
+//! * **Audio**: the VS1053 driver over `wasp_shim_mcu::virt`'s model of the chip,
+//!   which plays its 2048-byte buffer at the stream's byte rate (from the frames'
+//!   sizes and durations) on the board's clock: the module's frames go into the
+//!   driver's queue, [`McuPort::pump`] feeds the chip while DREQ is high, and the
+//!   driver's observer accounts every SDI byte ([`crate::chip`]); the queue level is the
+//!   driver's queue plus the chip's buffer. MP3 only (the module hands AAC over
+//!   without its ADTS headers, which the chip needs).
 //! * **Media clock**: uptime, anchored where the module sets the position and rate.
 //! * **Display**: the ST7789 driver on a bus that hashes what it is sent
 //!   ([`crate::panel`]): each present renders the frame's draw lists in stripes
@@ -19,9 +22,11 @@ extern crate alloc;
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 
 use embedded_hal::delay::DelayNs;
 use md5::{Digest, Md5};
@@ -39,12 +44,13 @@ use wasp_core::abi::Status;
 use wasp_core::{DrawList, Port, PortId};
 use wasp_raster::{render_list, Canvas, Image, Images};
 use wasp_shim_mcu::st7789::St7789;
+use wasp_shim_mcu::storage::{ArmSemihost, HostFile, Semihosting, Storage};
 use wasp_shim_mcu::stripes;
+use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi, STREAM_BUFFER};
 use wasp_shim_mcu::vs1053::{State as ChipState, Vs1053};
 
-use crate::chip::{self, Chip, Dreq, Sci, Sdi, SdiReport, Shared};
+use crate::chip::{SdiAccount, SdiLog, SdiReport};
 use crate::panel::{hex, PanelBus, Pin};
-use crate::semihost::HostFile;
 use crate::sidecar;
 
 /// The panel: 240 x 240 (the `mcu-audio` profile's display).
@@ -77,11 +83,21 @@ impl DelayNs for Delay {
 }
 
 /// The decoder chip's driver on the board.
-type Decoder = Vs1053<Sci, Sdi, Dreq, Pin, Delay, (), QUEUE_BYTES>;
+type Decoder = Vs1053<
+    ModelSci<'static>,
+    ModelSdi<'static>,
+    ModelDreq<'static>,
+    Pin,
+    Delay,
+    SdiLog,
+    QUEUE_BYTES,
+>;
 
 /// An open file fetch.
 struct FileFetch {
     file: HostFile,
+    size: u64,
+    offset: u64,
     headers: String,
 }
 
@@ -145,9 +161,11 @@ pub struct McuPort {
     pub counts: Counts,
     /// The module's last reported state.
     pub state: PlayerState,
+    storage: Semihosting<ArmSemihost>,
     fetches: BTreeMap<PortId, FileFetch>,
     next_id: PortId,
-    chip: Shared,
+    model: &'static RefCell<DecoderModel>,
+    sdi: Rc<RefCell<SdiAccount>>,
     decoder: Box<Decoder>,
     decoder_open: bool,
     end_of_stream: bool,
@@ -168,14 +186,19 @@ impl McuPort {
     /// The port on the board's clock (`uptime`, µs since boot; port time is
     /// `epoch_us` plus it); brings the panel and the decoder chip up.
     pub fn new(uptime: fn() -> u64, epoch_us: i64) -> Self {
-        let chip = Chip::new(uptime, DEFAULT_BYTE_RATE);
+        // The chip lives as long as the firmware.
+        let model: &'static RefCell<DecoderModel> = Box::leak(Box::new(RefCell::new(
+            DecoderModel::new(DEFAULT_BYTE_RATE, micros(uptime)),
+        )));
+        let sdi = SdiLog::default();
+        let account = sdi.0.clone();
         let mut decoder = Box::new(Vs1053::new(
-            Sci(chip.clone()),
-            Sdi(chip.clone()),
-            Dreq(chip.clone()),
+            ModelSci(model),
+            ModelSdi(model),
+            ModelDreq(model),
             Pin,
             Delay(uptime),
-            (),
+            sdi,
         ));
         if decoder.init(START_ATTENUATION, START_ATTENUATION).is_err() {
             defmt::error!("decoder chip: no DREQ after reset");
@@ -192,9 +215,11 @@ impl McuPort {
             epoch_us,
             counts: Counts::default(),
             state: PlayerState::Idle,
+            storage: Semihosting(ArmSemihost),
             fetches: BTreeMap::new(),
             next_id: 1,
-            chip,
+            model,
+            sdi: account,
             decoder,
             decoder_open: false,
             end_of_stream: false,
@@ -212,6 +237,7 @@ impl McuPort {
 
     /// Feeds the chip what it can take now (never waits); returns the bytes sent.
     pub fn pump(&mut self) -> usize {
+        self.model.borrow_mut().advance(micros(self.uptime));
         match self.decoder.pump() {
             Ok(n) => {
                 self.counts.sdi_bytes += n as u64;
@@ -224,14 +250,32 @@ impl McuPort {
         }
     }
 
-    /// What reached the chip's SDI.
-    pub fn sdi_report(&self) -> SdiReport {
-        self.chip.borrow().report()
+    /// What reached the chip's SDI, and the SDI writes beyond the room DREQ
+    /// promised (0 when the driver kept to the handshake).
+    pub fn sdi_report(&self) -> (SdiReport, u32) {
+        (self.sdi.borrow().report(), self.model.borrow().overruns)
+    }
+
+    /// The chip's buffer level, played up to now.
+    fn chip_level(&mut self) -> usize {
+        let mut model = self.model.borrow_mut();
+        model.advance(micros(self.uptime));
+        model.level()
     }
 
     /// Whether the chip has played everything it was given and is idle.
     pub fn chip_idle(&mut self) -> bool {
-        self.decoder.state() == ChipState::Idle && self.chip.borrow_mut().level() == 0
+        self.decoder.state() == ChipState::Idle && self.chip_level() == 0
+    }
+
+    /// The whole of a small text file (the sidecar), if it is one.
+    fn read_text(&mut self, path: &str) -> Option<String> {
+        let mut file = self.storage.open(path).ok()?;
+        let mut bytes = vec![0; SIDECAR_MAX];
+        let n = self.storage.read_at(&mut file, 0, &mut bytes).ok();
+        self.storage.close(file);
+        bytes.truncate(n?);
+        String::from_utf8(bytes).ok()
     }
 
     /// A volume key the device handles itself (the module leaves volume to the
@@ -269,6 +313,11 @@ impl McuPort {
     fn uptime_us(&self) -> u64 {
         (self.uptime)()
     }
+}
+
+/// The clock's microseconds as the model takes them.
+fn micros(uptime: fn() -> u64) -> i64 {
+    i64::try_from(uptime()).unwrap_or(i64::MAX)
 }
 
 /// The md5 of what the panel was sent since the last call, and its size.
@@ -354,12 +403,24 @@ impl Port for McuPort {
 
     fn fetch_open(&mut self, _: &FetchRequest, url: &str, _: &str) -> Result<PortId, Status> {
         let path = sidecar::file_path(url).ok_or(Status::Unsupported)?;
-        let file = HostFile::open(path).ok_or(Status::NotFound)?;
+        let mut file = self.storage.open(path).map_err(|_| Status::NotFound)?;
+        let Ok(size) = self.storage.size(&mut file) else {
+            self.storage.close(file);
+            return Err(Status::Io);
+        };
         let mut sidecar_path = String::from(path);
         sidecar_path.push_str(sidecar::SUFFIX);
-        let headers = HostFile::read_text(&sidecar_path, SIDECAR_MAX).unwrap_or_default();
+        let headers = self.read_text(&sidecar_path).unwrap_or_default();
         let id = self.id();
-        self.fetches.insert(id, FileFetch { file, headers });
+        self.fetches.insert(
+            id,
+            FileFetch {
+                file,
+                size,
+                offset: 0,
+                headers,
+            },
+        );
         Ok(id)
     }
 
@@ -367,11 +428,10 @@ impl Port for McuPort {
         let Some(fetch) = self.fetches.get(&id) else {
             return FetchInfo::default();
         };
-        let len = fetch.file.len();
         FetchInfo {
-            content_length: i64::try_from(len).unwrap_or(-1),
-            received: len,
-            consumed: fetch.file.position(),
+            content_length: i64::try_from(fetch.size).unwrap_or(-1),
+            received: fetch.size,
+            consumed: fetch.offset,
             state: FetchState::Done,
             http_status: 200,
             ..FetchInfo::default()
@@ -380,10 +440,15 @@ impl Port for McuPort {
 
     fn fetch_read(&mut self, id: PortId, buf: &mut [u8]) -> Result<usize, Status> {
         let fetch = self.fetches.get_mut(&id).ok_or(Status::InvalidArgument)?;
-        match fetch.file.read(buf) {
-            0 if !buf.is_empty() => Err(Status::EndOfStream),
-            n => Ok(n),
+        let n = self
+            .storage
+            .read_at(&mut fetch.file, fetch.offset, buf)
+            .map_err(|_| Status::Io)?;
+        fetch.offset += n as u64;
+        if n == 0 && !buf.is_empty() {
+            return Err(Status::EndOfStream);
         }
+        Ok(n)
     }
 
     fn fetch_header(&mut self, id: PortId, name: &str, out: &mut [u8]) -> Result<usize, Status> {
@@ -396,7 +461,9 @@ impl Port for McuPort {
     }
 
     fn fetch_close(&mut self, id: PortId) {
-        self.fetches.remove(&id);
+        if let Some(fetch) = self.fetches.remove(&id) {
+            self.storage.close(fetch.file);
+        }
     }
 
     fn decoder_open(&mut self, config: &DecoderConfig, _: &[u8]) -> Result<PortId, Status> {
@@ -424,18 +491,18 @@ impl Port for McuPort {
             return Ok(());
         }
         let size: usize = data.iter().map(|d| d.len()).sum();
-        if self.decoder.space() < size {
+        if !self.decoder.push_all(data) {
             self.pump();
             return Err(Status::WouldBlock);
         }
-        for piece in data {
-            self.decoder.push(piece);
-        }
+        self.sdi.borrow_mut().pushed(size);
         let rate = u64::try_from(sample.duration_us)
             .ok()
             .and_then(|duration| (size as u64 * 1_000_000).checked_div(duration));
         if let Some(rate) = rate.filter(|&r| r > 0) {
-            self.chip.borrow_mut().set_byte_rate(rate);
+            self.model
+                .borrow_mut()
+                .set_byte_rate(rate, micros(self.uptime));
         }
         self.counts.units += 1;
         self.pump();
@@ -443,11 +510,11 @@ impl Port for McuPort {
     }
 
     fn decoder_info(&mut self, _: PortId) -> DecoderStats {
-        let fifo = self.chip.borrow_mut().level();
+        let buffer = self.chip_level();
         let drained = self.end_of_stream && self.chip_idle();
         DecoderStats {
-            queued_bytes: (self.decoder.queued() + fifo) as u64,
-            queue_capacity: (QUEUE_BYTES + chip::FIFO_BYTES) as u64,
+            queued_bytes: (self.decoder.queued() + buffer) as u64,
+            queue_capacity: (QUEUE_BYTES + STREAM_BUFFER) as u64,
             decoded: self.counts.units,
             state: if drained {
                 DecoderState::Drained
