@@ -10,7 +10,8 @@
 # the md5 of the clean stream (targets/emulator/samples/audio/icy.md5: the capture
 # with its ICY blocks removed), and the last frame's graphics plane has the md5 the
 # emulator's audio_radio scenario asserts for the same screen (mcu-audio, after the
-# end). Then builds with feature fault-check and checks that the HardFault is logged and the
+# end), and that a trapping module restarted 100 times leaves the heap as one restart
+# did. Then builds with feature fault-check and checks that the HardFault is logged and the
 # run fails. Exits non-zero on a build failure, a fault or failed
 # self-check (QEMU's exit status), a hang (timeout), or any difference.
 # Needs: qemu-system-arm, the thumbv7em-none-eabihf target, defmt-print on PATH.
@@ -64,6 +65,15 @@ grep -q "last graphics $screen\$" "$out/run1.log" || {
     exit 1
 }
 echo "$(basename "$PWD"): the last frame equals the emulator's (graphics md5 $screen)"
+# Fault containment: a module whose every tick traps, reported and restarted 100
+# times; the heap in use after the last restart equals that after the first.
+heap=$(sed -n 's/.*fault containment: 100 traps and restarts, heap in use after the first \([0-9]*\) B, after the last \([0-9]*\) B$/\1 \2/p' "$out/run1.log")
+read -r first last <<<"${heap:-x y}"
+[[ "$first" == "$last" ]] || {
+    echo "run-qemu.sh: the heap after 100 trap restarts ($last B) is not that after one ($first B)" >&2
+    exit 1
+}
+echo "$(basename "$PWD"): 100 traps restarted, heap in use $first B after the first and the last"
 
 # A fault must be reported and fail the run (not hang QEMU or pass). Built first, so
 # that the timeout is the run's alone.

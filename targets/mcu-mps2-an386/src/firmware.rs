@@ -24,7 +24,7 @@ use crate::keys::{bouncy_press, two_presses, ScriptedPin};
 use crate::mps2::{HOLD_US, PRESS_MUTE, PRESS_VOLUME_DOWN, PRESS_VOLUME_UP};
 use crate::panel::hex;
 use crate::port::McuPort;
-use crate::{board, clock, stack};
+use crate::{board, clock, stack, trap};
 
 /// The heap allocator with a count of the bytes in use and their peak.
 struct CountingHeap {
@@ -341,6 +341,7 @@ fn main() -> ! {
         HEAP.peak.load(Ordering::Relaxed)
     );
     defmt::info!("stack high-water {=usize} B", stack_bytes);
+    let contained = contain_faults(&mut runtime);
     if overflowed {
         defmt::error!("the stack reached the bottom of its region");
         exit(false)
@@ -349,8 +350,58 @@ fn main() -> ! {
         defmt::error!("the stream did not play to its end cleanly");
         exit(false)
     }
+    if !contained {
+        defmt::error!("a trapping module was not contained");
+        exit(false)
+    }
     defmt::info!("Test OK");
     exit(true)
+}
+
+/// Restarts after a trap: the runtime runs a module whose every tick traps; the
+/// first fault is reported, then the module is restarted and traps again, 100
+/// restarts in all. The heap in use after the 100th restart must be what it was
+/// after the first (nothing leaks per fault). Returns whether every restart worked
+/// and the heap stayed flat.
+fn contain_faults(runtime: &mut Runtime<McuPort>) -> bool {
+    const RESTARTS: u32 = 100;
+    if let Err(error) = runtime.load(&trap::module()) {
+        log_load_error(&error);
+        return false;
+    }
+    let mut after_first = 0;
+    for restart in 1..=RESTARTS {
+        match runtime.tick(now_us()) {
+            Err(RunError::Faulted(fault)) => {
+                if restart == 1 {
+                    defmt::info!("trap module: its tick faulted, reported as:");
+                    log_fault(&fault);
+                    // The runtime's own report of each later trap is not logged.
+                    runtime.port_mut().quiet = true;
+                }
+            }
+            _ => {
+                defmt::error!("trap module: tick {=u32} did not fault", restart);
+                return false;
+            }
+        }
+        if runtime.restart().is_err() {
+            defmt::error!("trap module: restart {=u32} failed", restart);
+            return false;
+        }
+        if restart == 1 {
+            after_first = HEAP.used.load(Ordering::Relaxed);
+        }
+    }
+    runtime.port_mut().quiet = false;
+    let after_all = HEAP.used.load(Ordering::Relaxed);
+    defmt::info!(
+        "fault containment: {=u32} traps and restarts, heap in use after the first {=usize} B, after the last {=usize} B",
+        RESTARTS,
+        after_first,
+        after_all
+    );
+    after_first == after_all
 }
 
 /// Port time now (µs): the board's epoch plus the uptime.

@@ -38,6 +38,8 @@ mod stack;
 mod firmware;
 #[cfg(target_os = "none")]
 mod port;
+#[cfg(target_os = "none")]
+mod trap;
 
 /// Host builds: nothing to run (the firmware is for `thumbv7em-none-eabihf`).
 #[cfg(not(target_os = "none"))]

@@ -161,6 +161,8 @@ pub struct McuPort {
     pub counts: Counts,
     /// The module's last reported state.
     pub state: PlayerState,
+    /// Count the module's log lines without printing them.
+    pub quiet: bool,
     storage: Semihosting<ArmSemihost>,
     fetches: BTreeMap<PortId, FileFetch>,
     next_id: PortId,
@@ -215,6 +217,7 @@ impl McuPort {
             epoch_us,
             counts: Counts::default(),
             state: PlayerState::Idle,
+            quiet: false,
             storage: Semihosting(ArmSemihost),
             fetches: BTreeMap::new(),
             next_id: 1,
@@ -353,6 +356,9 @@ impl Port for McuPort {
 
     fn log(&mut self, level: LogLevel, line: &str) {
         self.counts.lines += 1;
+        if self.quiet {
+            return;
+        }
         match level {
             LogLevel::Error => defmt::error!("module: {=str}", line),
             LogLevel::Warn => defmt::warn!("module: {=str}", line),

@@ -43,6 +43,9 @@ mod firmware;
 #[cfg(target_os = "none")]
 #[path = "../../mcu-mps2-an386/src/port.rs"]
 mod port;
+#[cfg(target_os = "none")]
+#[path = "../../mcu-mps2-an386/src/trap.rs"]
+mod trap;
 
 /// Host builds: nothing to run (the firmware is for `thumbv7em-none-eabihf`).
 #[cfg(not(target_os = "none"))]
