@@ -54,11 +54,25 @@ pub fn golden_at(golden: &BTreeMap<i64, String>, pts: i64) -> Option<&str> {
         .map(|(_, md5)| md5.as_str())
 }
 
-/// The md5 of a screen-log line: 32 hex digits, alone on the line (a shell prompt
-/// may precede them).
+/// A screen-log line, `<pts µs of the picture on the screen, or -> <md5 of its
+/// RGB888 rows>` (the Linux port's `--screen-log` and wasp-emu's `screens.txt`; a
+/// shell prompt may precede it): the pts (`None` for `-`) and the md5.
+pub fn screen_line(line: &str) -> Option<(Option<i64>, String)> {
+    if line.contains(',') {
+        return None;
+    }
+    let mut words = line.trim_end().rsplit(' ');
+    let md5 = words.next().filter(|w| is_md5(w))?;
+    let pts = match words.next()? {
+        "-" => None,
+        word => Some(word.parse().ok()?),
+    };
+    Some((pts, md5.to_string()))
+}
+
+/// The md5 of a screen-log line (see [`screen_line`]).
 pub fn screen_md5(line: &str) -> Option<String> {
-    let word = line.trim_end().rsplit(' ').next()?;
-    (is_md5(word) && !line.contains(',')).then(|| word.to_string())
+    screen_line(line).map(|(_, md5)| md5)
 }
 
 fn is_md5(s: &str) -> bool {
@@ -323,12 +337,22 @@ mod tests {
     }
 
     #[test]
-    fn screen_lines_are_a_lone_md5() {
+    fn screen_lines_are_the_pts_of_the_picture_shown_and_an_md5() {
         let md5 = "d5703bf1b09fac693d2da59924a07bfc";
-        assert_eq!(screen_md5(md5), Some(md5.into()));
-        assert_eq!(screen_md5(&format!("~ # {md5}")), Some(md5.into()));
+        assert_eq!(
+            screen_line(&format!("1520000 {md5}")),
+            Some((Some(1_520_000), md5.into()))
+        );
+        assert_eq!(
+            screen_line(&format!("~ # 40000 {md5}\r")),
+            Some((Some(40_000), md5.into()))
+        );
+        assert_eq!(screen_line(&format!("- {md5}")), Some((None, md5.into())));
+        assert_eq!(screen_md5(&format!("- {md5}")), Some(md5.into()));
+        assert_eq!(screen_line(md5), None);
+        assert_eq!(screen_line(&format!("1.5 {md5}")), None);
         assert_eq!(screen_md5(&format!("0, 1, 2, 3, 4, {md5}")), None);
-        assert_eq!(screen_md5("d5703bf1"), None);
+        assert_eq!(screen_md5("1 d5703bf1"), None);
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! package installed by its `install.sh`) headless, drives it through the QEMU
 //! monitor (`screendump`, `sendkey`, `stop`/`cont`, `quit`) and the serial console,
 //! and compares what the stick shows and plays with the x86_64 build of the same
-//! firmware playing the same sample on its virtual clock. Prints `PASS` or `FAIL`
+//! firmware playing the same sample on its virtual clock, and what it shows with the
+//! emulator's (`wasp-emu`) screens at the same media time. Prints `PASS` or `FAIL`
 //! per check and exits with 1 when any failed. Run by `cargo xtask tv-system`
 //! (docs/tv-system.md), which passes the image's files:
 //!
@@ -16,6 +17,7 @@
 mod files;
 mod vm;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -190,13 +192,66 @@ fn reference(args: &Args) -> Result<Reference, String> {
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
     let screens = String::from_utf8_lossy(&read(&screens)?)
         .lines()
-        .map(str::to_string)
+        .filter_map(files::screen_md5)
         .collect();
     let (rate, channels, audio) = files::wav(&read(&wav)?)?;
     if (rate, channels) != (48_000, 2) {
         return Err(format!("reference audio is {rate} Hz x {channels}"));
     }
     Ok(Reference { screens, audio })
+}
+
+/// The emulator's screens by the pts of the video picture on them, µs (a picture
+/// may be on several screens: graphics frames presented over it).
+type EmulatorScreens = BTreeMap<i64, Vec<String>>;
+
+/// The wasp-emu profile of the stick: its display as QEMU gives it.
+const EMULATOR_PROFILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tv-stick-640x360.toml");
+
+/// How much of the sample the emulator plays: past the last screendump of
+/// playback (4.5 s).
+const EMULATOR_SECONDS: u32 = 6;
+
+/// Plays the sample on wasp-emu's virtual clock with the stick's profile, module
+/// and settings, and reads its screen log (`screens.txt`).
+fn emulator(args: &Args) -> Result<EmulatorScreens, String> {
+    let out = args.work.join("emulator");
+    let profile = wasp_emu::Profile::load(EMULATOR_PROFILE).map_err(|e| e.to_string())?;
+    let display = (profile.device.display_width, profile.device.display_height);
+    if display != (vm::WIDTH, vm::HEIGHT) {
+        return Err(format!(
+            "{EMULATOR_PROFILE}: not the stick's {}x{}",
+            vm::WIDTH,
+            vm::HEIGHT
+        ));
+    }
+    let mut script = format!(
+        "url = {:?}\nmodule = \"tv\"\nduration = {EMULATOR_SECONDS}\n[config]\n",
+        args.samples.join("master.m3u8").display().to_string()
+    );
+    for (key, value) in SETTINGS.iter().filter_map(|s| s.split_once('=')) {
+        script.push_str(&format!("{key} = {value:?}\n"));
+    }
+    let script =
+        wasp_emu::Script::parse(&script, "<tv-system>", "tv-system").map_err(|e| e.to_string())?;
+    let options = wasp_emu::RunOptions {
+        out_dir: Some(out.clone()),
+        screen_log: true,
+        ..wasp_emu::RunOptions::default()
+    };
+    let outcome = wasp_emu::run(&script, &profile, &options)?;
+    if let Some(failure) = outcome.playback_failure() {
+        return Err(format!("the emulator: {failure}"));
+    }
+    let path = out.join("screens.txt");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut screens = EmulatorScreens::new();
+    for (pts, md5) in text.lines().filter_map(files::screen_line) {
+        if let Some(pts) = pts {
+            screens.entry(pts).or_default().push(md5);
+        }
+    }
+    Ok(screens)
 }
 
 /// Console markers of the image's `/init` and of the firmware.
@@ -362,6 +417,12 @@ fn run(args: &Args, checks: &mut Checks) -> Result<(), String> {
         reference.audio.len() as f64 / 96_000.0,
         suite.elapsed().as_secs_f64()
     );
+    let emulator = emulator(args)?;
+    println!(
+        "==> emulator: wasp-emu on {EMULATOR_PROFILE}, screens of {} pictures ({:.1} s)",
+        emulator.len(),
+        suite.elapsed().as_secs_f64()
+    );
     let disk = args.work.join("disk.img");
     make_disk(&disk, &args.work)?;
     let boot = |name: &'static str| Boot {
@@ -444,6 +505,10 @@ fn run(args: &Args, checks: &mut Checks) -> Result<(), String> {
                     s.pts as f64 / 1e6
                 ))
             }),
+        );
+        checks.record(
+            &format!("screendump at {at_ms} ms equals the emulator's at the same media time"),
+            playing.clone().and_then(|s| s.emulator_verdict(&emulator)),
         );
     }
 
@@ -706,12 +771,45 @@ fn run(args: &Args, checks: &mut Checks) -> Result<(), String> {
 #[derive(Clone)]
 struct Screen {
     md5: String,
-    /// The last picture the firmware decoded before the screendump, µs.
+    /// The pts of the video picture on it, µs, from the firmware's screen log
+    /// (`None`: no picture).
+    shown: Option<i64>,
+    /// The last picture the firmware decoded before the screendump, µs (decoding
+    /// runs ahead of the picture shown).
     pts: i64,
     /// How many screens the firmware had composed (its screen log's lines).
     screens: usize,
     /// Its index in the reference's screens.
     reference_index: Option<usize>,
+}
+
+impl Screen {
+    /// Whether the emulator composed this screen for the same picture, or why not.
+    fn emulator_verdict(&self, emulator: &EmulatorScreens) -> Result<String, String> {
+        let pts = self.shown.ok_or(format!(
+            "{}: the firmware's screen shows no picture",
+            self.md5
+        ))?;
+        let theirs = emulator.get(&pts).map(Vec::as_slice).unwrap_or_default();
+        if theirs.contains(&self.md5) {
+            Ok(format!(
+                "{} = the firmware's screen of the picture at {} = the emulator's screen of it",
+                self.md5,
+                micros(pts)
+            ))
+        } else {
+            Err(format!(
+                "{} is the firmware's screen of the picture at {}; the emulator's: {theirs:?}",
+                self.md5,
+                micros(pts)
+            ))
+        }
+    }
+}
+
+/// A pts in µs as seconds, with the µs.
+fn micros(pts: i64) -> String {
+    format!("{:.3} s ({pts} µs)", pts as f64 / 1e6)
 }
 
 /// Takes a screendump with the VM frozen; it must be the firmware's last or
@@ -730,23 +828,24 @@ fn screen_check(
     if (width, height) != (vm::WIDTH, vm::HEIGHT) {
         return Ok(Err(format!("screendump is {width}x{height}")));
     }
-    let screens: Vec<String> = lines
+    let screens: Vec<(Option<i64>, String)> = lines
         .iter()
-        .filter_map(|l| files::screen_md5(&l.text))
+        .filter_map(|l| files::screen_line(&l.text))
         .collect();
     let pts = lines
         .iter()
         .rev()
         .find_map(|l| files::picture_pts(&l.text))
         .unwrap_or(-1);
-    if !screens.iter().rev().take(2).any(|s| *s == md5) {
+    let Some((shown, _)) = screens.iter().rev().take(2).find(|(_, s)| *s == md5) else {
         return Ok(Err(format!(
             "screendump {md5} is not the firmware's last composed screen ({:?})",
             screens.last()
         )));
-    }
+    };
     Ok(Ok(Screen {
         reference_index: reference.screens.iter().position(|s| *s == md5),
+        shown: *shown,
         screens: screens.len(),
         md5,
         pts,

@@ -4,7 +4,8 @@
  * every new picture, and shown through DRM/KMS (drm.c) or, when that cannot be
  * set up, fbdev. When the fbdev path is a regular file, the composed RGB888
  * picture is written at its start (headless runs and tests). The screen log gets
- * the md5 of every composed picture.
+ * a line per composed picture: the pts in µs of the video picture on it (`-` when
+ * there is none) and the md5 of its RGB888 rows, as wasp-emu's `screens.txt`.
  */
 #define _POSIX_C_SOURCE 200809L
 /* 64-bit file offsets on 32-bit targets (armv7): large files, DRM map offsets. */
@@ -152,10 +153,11 @@ static void fbdev_show(wasp_linux *d) {
 
 void display_show(wasp_linux *d) {
   wasp_video_frame video;
+  int64_t pts_us = 0;
   int has_video;
   d->picture_changed = 0;
   if (!d->fb_is_file && d->fb_map == NULL && d->screen_log.f == NULL) return;
-  has_video = media_current_picture(d, &video);
+  has_video = media_current_picture(d, &video, &pts_us);
   if (wasp_raster_compose(d->raster, has_video ? &video : NULL, WASP_RASTER_RGB888,
                           d->screen, d->screen_len) != WASP_OK) {
     return;
@@ -164,7 +166,11 @@ void display_show(wasp_linux *d) {
   if (d->screen_log.f != NULL) {
     char md5[33];
     md5_hex(d->screen, d->screen_len, md5);
-    fprintf(d->screen_log.f, "%s\n", md5);
+    if (has_video) {
+      fprintf(d->screen_log.f, "%lld %s\n", (long long)pts_us, md5);
+    } else {
+      fprintf(d->screen_log.f, "- %s\n", md5);
+    }
   }
   if (d->fb_is_file) {
     if (pwrite(d->fb_fd, d->screen, d->screen_len, 0) != (ssize_t)d->screen_len) {

@@ -137,8 +137,8 @@ void media_decoder_close(void *user, uint32_t id);
 void media_clock_info(void *user, wasp_media_clock_info *out);
 void media_set_rate(void *user, uint32_t rate_milli);
 void media_set_position(void *user, int64_t pts_us);
-/* The picture on screen (I420), or 0 when none. */
-int media_current_picture(wasp_linux *d, wasp_video_frame *out);
+/* The picture on screen (I420) and its pts in µs, or 0 when none. */
+int media_current_picture(wasp_linux *d, wasp_video_frame *out, int64_t *pts_us);
 
 /* md5.c: hashes through libavutil */
 void md5_hex(const uint8_t *data, size_t len, char out[33]);

@@ -942,7 +942,7 @@ void media_set_position(void *user, int64_t pts_us) {
   media_settle(d);
 }
 
-int media_current_picture(wasp_linux *d, wasp_video_frame *out) {
+int media_current_picture(wasp_linux *d, wasp_video_frame *out, int64_t *pts_us) {
   const decoder *best = NULL;
   for (int i = 0; i < MAX_DECODERS; i++) {
     const decoder *dec = d->decoders[i];
@@ -962,6 +962,7 @@ int media_current_picture(wasp_linux *d, wasp_video_frame *out) {
     out->height = o->height;
     out->y_stride = o->width;
     out->uv_stride = (uint32_t)cw;
+    *pts_us = o->info.pts_us;
   }
   return 1;
 }

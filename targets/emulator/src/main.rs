@@ -18,8 +18,9 @@ const USAGE: &str = "\
 usage:
   wasp-emu play [--profile P] [--module M] [--window] [--real-time]
                 [--audio-device D] [--out DIR] [--duration S] [--set KEY=VALUE]...
-                URL-or-path
+                [--screen-log] URL-or-path
   wasp-emu run --profile P --script S [--out DIR] [--real-time] [--audio-device D]
+               [--screen-log]
   wasp-emu profiles
 
   --profile P    a built-in profile (tv-stick-1080p, stb-4k, low-end-720p, mcu-audio)
@@ -34,6 +35,8 @@ usage:
   --out DIR      where the outputs go (default target/emu/<scenario>/)
   --set K=V      an extra module configuration line (max_bitrate=..., start_ms=...)
   --duration S   play at most S seconds (default: to the end, at most 6 hours)
+  --screen-log   write screens.txt: a line per composed display picture, `<pts µs
+                 of the video picture on it, or -> <md5 of its RGB888 rows>`
 
 HTTPS servers are verified against Mozilla's roots, or against exactly the
 certificates of the PEM file SSL_CERT_FILE names. `play` exits 1 when the player
@@ -49,6 +52,7 @@ struct Args {
     out: Option<PathBuf>,
     window: bool,
     real_time: bool,
+    screen_log: bool,
     audio_device: AudioDevice,
     duration_s: f64,
     config: Vec<(String, String)>,
@@ -65,6 +69,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         out: None,
         window: false,
         real_time: false,
+        screen_log: false,
         audio_device: AudioDevice::Default,
         duration_s: 6.0 * 3600.0,
         config: Vec::new(),
@@ -78,6 +83,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--out" => a.out = Some(PathBuf::from(value("--out")?)),
             "--window" => a.window = true,
             "--real-time" => a.real_time = true,
+            "--screen-log" => a.screen_log = true,
             "--audio-device" => a.audio_device = AudioDevice::parse(&value("--audio-device")?),
             "--duration" => {
                 let v = value("--duration")?;
@@ -174,6 +180,7 @@ fn execute(a: &Args) -> Result<ExitCode, String> {
         audio_device: a.audio_device.clone(),
         out_dir: Some(out.clone()),
         progress: true,
+        screen_log: a.screen_log,
     };
     let outcome = wasp_emu::run(&script, &profile, &options)?;
     print!("{}", output::summary(&outcome));

@@ -1,14 +1,63 @@
-//! The runner's outputs: A/V sync statistics, `qoe.json`, `frames.framemd5`, and the
-//! short human summary.
+//! The runner's outputs: A/V sync statistics, `qoe.json`, `frames.framemd5`, the
+//! screen log, and the short human summary.
 
 use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
 use wasp_core::abi::media::TrackKind;
-use wasp_emulator::Presented;
+use wasp_emulator::{EmulatorPort, Presented};
 
 use crate::runner::Outcome;
+use crate::screen::Screen;
+
+/// The screen log (`screens.txt`): a line per display picture composed, in the
+/// form of the Linux port's `--screen-log` (`shims/linux/c/display.c`), so the two
+/// compare line for line: the pts in µs of the video picture on it (`-` when there
+/// is none) and the md5 of its RGB888 rows ([`Screen::capture`]).
+///
+/// A picture is composed whenever the video picture on screen or the presented
+/// graphics frame changed since the last one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScreenLog {
+    last: Option<(Option<i64>, usize)>,
+    text: String,
+}
+
+impl ScreenLog {
+    /// Composes and logs the display if what is on it changed.
+    pub fn observe(&mut self, port: &EmulatorPort) {
+        let shown = (
+            port.current_video_frame().map(|v| v.pts_us),
+            port.graphics_frames().len(),
+        );
+        if self.last == Some(shown) {
+            return;
+        }
+        self.last = Some(shown);
+        if let Some(screen) = Screen::capture(port) {
+            self.text.push_str(&screen_line(shown.0, &screen.rgb));
+        }
+    }
+
+    /// The lines so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// A screen-log line: `<pts µs, or -> <md5 of rgb, hex>` and a newline.
+pub fn screen_line(pts_us: Option<i64>, rgb: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    let md5: String = Md5::digest(rgb)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    match pts_us {
+        Some(pts) => format!("{pts} {md5}\n"),
+        None => format!("- {md5}\n"),
+    }
+}
 
 /// A/V sync over the displayed pictures: for each picture, the audio clock's
 /// position when it is shown minus its pts, both on the content's own time (0 at

@@ -45,6 +45,8 @@ pub struct RunOptions {
     pub progress: bool,
     /// The sound card of real-time runs.
     pub audio_device: AudioDevice,
+    /// Write the screen log, `screens.txt` ([`output::ScreenLog`]), to `out_dir`.
+    pub screen_log: bool,
 }
 
 /// Which sound card a real-time session plays to (virtual-clock runs only capture).
@@ -517,6 +519,7 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
     let mut next_snapshot = 0;
     let mut ended_at: Option<i64> = None;
     let mut progress = Progress::new(options.progress && script.duration_us > 5_000_000);
+    let mut screens = options.screen_log.then(output::ScreenLog::default);
     loop {
         let now = session.now();
         while let Some(step) = script.steps.get(next_step).filter(|s| s.at_us <= now) {
@@ -530,6 +533,9 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
             next_step += 1;
         }
         let next_us = session.tick();
+        if let Some(log) = &mut screens {
+            log.observe(&session.device().port);
+        }
         for (verdict, assertion) in verdicts.iter_mut().zip(&script.asserts) {
             if verdict.is_none() && assertion.at_us <= now && is_timed(&assertion.check) {
                 *verdict = Some(check_now(&mut session, &assertion.check, assertion.line));
@@ -602,6 +608,9 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
             wake = wake.min(t.max(now + 1));
         }
         session.advance_to(wake);
+        if let Some(log) = &mut screens {
+            log.observe(&session.device().port);
+        }
     }
     progress.finish();
     let played_us = session.now();
@@ -645,6 +654,10 @@ fn run_here(script: &Script, profile: &Profile, options: &RunOptions) -> Result<
             .finish()
             .map_err(|e| format!("{}: {e}", dir.display()))?;
         output::write(dir, &outcome).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if let Some(log) = &screens {
+            let path = dir.join("screens.txt");
+            std::fs::write(&path, log.text()).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
     }
     Ok(outcome)
 }

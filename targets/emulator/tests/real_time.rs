@@ -34,6 +34,7 @@ fn play(real_time: bool) -> (Vec<u8>, usize) {
         progress: false,
         // The sound of this test is the capture's (no card here).
         audio_device: AudioDevice::Off,
+        screen_log: false,
     };
     let outcome = run(&script, &profile, &options).unwrap();
     let wav = std::fs::read(out.join("audio.wav")).unwrap();

@@ -322,7 +322,10 @@ fn the_screen_shows_every_picture_on_the_framebuffer_file() {
     // The framebuffer file holds the last one: 32 x 18 RGB888.
     let picture = std::fs::read(&fb).unwrap();
     assert_eq!(picture.len(), 32 * 18 * 3);
+    // `<pts µs of the picture on it, or -> <md5>`: the last screen shows a picture.
     let last = log.lines().last().unwrap();
+    let (pts, last) = last.split_once(' ').unwrap();
+    assert!(pts.parse::<i64>().is_ok(), "{pts}");
     let md5 = Command::new("md5sum").arg(&fb).output().unwrap();
     assert!(String::from_utf8_lossy(&md5.stdout).starts_with(last));
     // testsrc2 is colourful: not a black screen.
