@@ -18,7 +18,8 @@
  *                          folder; none for an http:// URL)
  *     --frame-log PATH     one ffmpeg framemd5 line per picture shown
  *     --audio-log PATH     one framemd5 line per decoded audio frame
- *     --screen-log PATH    the md5 of every composed picture
+ *     --screen-log PATH    per composed screen: the pts (in us) of the picture on it, or -, and
+ *                          the md5 of its RGB888 pixels
  *     --size WxH           display size (default 1280x720)
  *     --timebase N         frame log time base 1/N s (default 90000)
  *     --virtual-clock      deterministic virtual time, faster than real time
