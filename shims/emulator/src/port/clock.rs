@@ -47,10 +47,8 @@ impl EmulatorPort {
                 .as_mut()
                 .filter(|s| s.active())
                 .map(SpeakerLink::consumed_us);
-            let audio = self
-                .decoders
-                .values()
-                .any(|d| d.kind() == TrackKind::Audio && !d.at_end());
+            // An audio decoder still playing (the one `audio_cap` follows).
+            let audio = self.audio_cap().is_some();
             if now > self.now {
                 match heard {
                     Some(us) if audio => self.move_clock(us),
