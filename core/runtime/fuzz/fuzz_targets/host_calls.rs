@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use wasp_abi::imports::{ValType, IMPORTS};
+use wasp_abi::{EXPORT_INIT, EXPORT_MEMORY, EXPORT_TICK};
 use wasp_core::{Limits, Runtime};
 use wasp_testkit::TestPort;
 
@@ -35,7 +36,7 @@ fn script_module() -> Vec<u8> {
     let wat = format!(
         r#"(module
         {imports}
-        (memory (export "memory") 2)
+        (memory (export "{EXPORT_MEMORY}") 2)
         (data (i32.const 16) "mem://a")
         (global $cur (mut i32) (i32.const 0))
         (global $end (mut i32) (i32.const 0))
@@ -47,13 +48,13 @@ fn script_module() -> Vec<u8> {
             (local.set $v (i64.load (global.get $cur)))
             (global.set $cur (i32.add (global.get $cur) (i32.const 8)))
             (local.get $v))
-        (func (export "wasp_init") (result i32) (local $len i32)
+        (func (export "{EXPORT_INIT}") (result i32) (local $len i32)
             (local.set $len (call $f4 (i32.const {SCRIPT_AT}) (i32.const {SCRIPT_MAX})))
             (if (i32.gt_u (local.get $len) (i32.const {SCRIPT_MAX})) (then (local.set $len (i32.const 0))))
             (global.set $cur (i32.const {SCRIPT_AT}))
             (global.set $end (i32.add (i32.const {SCRIPT_AT}) (local.get $len)))
             i32.const 0)
-        (func (export "wasp_tick") (param i64) (result i64) (local $op i32)
+        (func (export "{EXPORT_TICK}") (param i64) (result i64) (local $op i32)
             (block $done (loop $next
                 (br_if $done (i32.ge_u (i32.add (global.get $cur) (i32.const 8)) (global.get $end)))
                 (local.set $op (i32.rem_u (i32.load8_u (global.get $cur)) (i32.const {n})))
