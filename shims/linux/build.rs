@@ -8,8 +8,9 @@ use std::env;
 use std::path::PathBuf;
 use std::process::Command;
 
-const SOURCES: [&str; 11] = [
-    "device", "media", "v4l2", "md5", "display", "drm", "input", "audio", "fetch", "http", "kv",
+const SOURCES: [&str; 12] = [
+    "device", "media", "clock", "v4l2", "md5", "display", "drm", "input", "audio", "fetch", "http",
+    "kv",
 ];
 
 /// `pkg-config ARGS PACKAGES`, split into words; `None` when it fails.
@@ -107,6 +108,7 @@ fn main() {
     println!("cargo:rerun-if-changed=c/internal.h");
     println!("cargo:rerun-if-changed=c/fetch.h");
     println!("cargo:rerun-if-changed=c/v4l2.h");
+    println!("cargo:rerun-if-changed=c/media.h");
     println!("cargo:rerun-if-changed=include/wasp_linux.h");
     build.compile("wasp_shim_linux");
     bind(&manifest, &capi);

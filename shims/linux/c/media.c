@@ -1,5 +1,6 @@
 /*
- * Decoders (libavcodec in software), the media clock and presentation.
+ * Decoders: libavcodec in software, or V4L2 M2M (v4l2.c). The media clock and
+ * presentation are in clock.c.
  *
  * A unit's life, as on the emulator (shims/emulator/src/decoder.rs), without the
  * emulated decode time: submitted into a bounded queue (bytes copied) -> sent to
@@ -25,64 +26,13 @@
 #include <libavcodec/avcodec.h>
 #include <libavutil/imgutils.h>
 
-#include "internal.h"
-#include "v4l2.h"
+#include "media.h"
 
-#define QUEUE_MAX 512
-#define POOL_VIDEO 16
-#define POOL_AUDIO 64
-#define PENDING_MAX 64
-
-typedef struct unit {
-  wasp_sample_info info;
-  uint8_t *data;
-  size_t len;
-} unit;
-
-typedef struct output {
-  wasp_sample_info info;
-  uint8_t *packed;   /* video: I420 packed, Y then U then V */
-  size_t packed_len;
-  uint32_t width, height;
-  int16_t *samples;  /* audio: interleaved at the output's channel count */
-  size_t frames;
-  uint32_t rate;
-  size_t done;       /* audio frames played or skipped */
-} output;
-
-typedef struct decoder {
-  uint32_t id;
-  uint32_t kind;
-  wasp_decoder_config config;
-  AVCodecContext *ctx;
-  AVPacket *pkt;
-  AVFrame *frame;
-  unit queue[QUEUE_MAX];
-  size_t q_head, q_count, queued_bytes;
-  wasp_sample_info pending[PENDING_MAX];
-  size_t pending_count;
-  output *pool;      /* sorted by pts; `pool_size` entries allocated */
-  size_t pool_count, pool_size;
-  size_t pool_cap;   /* decoding waits while the pool holds this many */
-  output playing;
-  int has_playing;
-  int64_t anchor_us;
-  int64_t last_end_us, held_end_us;
-  int has_last_end, has_held_end;
-  int eos, drained_reported;
-  uint32_t state, decoded, dropped, corrupt;
-  int64_t last_pts_us;
-  output current;    /* the picture on screen (video) */
-  int has_current;
-  v4l2_dec *hw;      /* a V4L2 decoder instead of libavcodec (video) */
-  int hw_draining;
-} decoder;
-
-static int64_t end_of(const wasp_sample_info *i) {
+int64_t media_end_of(const wasp_sample_info *i) {
   return i->pts_us + (i->duration_us > 0 ? i->duration_us : 0);
 }
 
-static void output_free(output *o) {
+void media_output_free(output *o) {
   free(o->packed);
   free(o->samples);
   memset(o, 0, sizeof *o);
@@ -112,7 +62,7 @@ static int64_t rescale(int64_t us, int64_t den) {
   return whole * den + rounded;
 }
 
-static void log_picture(wasp_linux *d, decoder *dec, const output *o) {
+void media_log_picture(wasp_linux *d, decoder *dec, const output *o) {
   char md5[33];
   int64_t den = d->config.frame_timebase, pts, duration;
   log_file *log = &d->frame_log;
@@ -269,7 +219,7 @@ static int pool_insert(decoder *dec, output *o) {
     size_t size = dec->pool_size * 2;
     output *grown = (output *)realloc(dec->pool, size * sizeof *grown);
     if (grown == NULL) {
-      output_free(o);
+      media_output_free(o);
       return 0;
     }
     dec->pool = grown;
@@ -282,7 +232,7 @@ static int pool_insert(decoder *dec, output *o) {
   return 1;
 }
 
-static int64_t audio_end(const output *o) {
+int64_t media_audio_end(const output *o) {
   return o->info.pts_us + (o->rate ? (int64_t)o->frames * 1000000 / o->rate : 0);
 }
 
@@ -350,8 +300,8 @@ static void finish_frame(wasp_linux *d, decoder *dec, const AVFrame *f) {
 static void accept(decoder *dec, output *o) {
   if ((o->info.flags & ABI_SAMPLE_DECODE_ONLY) ||
       (dec->kind == ABI_KIND_VIDEO ? o->info.pts_us < dec->anchor_us
-                                   : audio_end(o) <= dec->anchor_us)) {
-    output_free(o);
+                                   : media_audio_end(o) <= dec->anchor_us)) {
+    media_output_free(o);
     dec->dropped++;
     return;
   }
@@ -387,7 +337,7 @@ static void remember(decoder *dec, const wasp_sample_info *info) {
 }
 
 /* Pictures from the V4L2 decoder; the drain ends at its last buffer. */
-static void collect_hw(decoder *dec) {
+void media_collect_hw(decoder *dec) {
   /* Pictures stay in the driver's buffers while the pool is full. */
   for (int i = 0; i < 64 && dec->pool_count < dec->pool_cap; i++) {
     v4l2_picture pic;
@@ -464,7 +414,7 @@ static void send_av(wasp_linux *d, decoder *dec, const unit *u) {
 
 /* Sends the queue's first unit to the decoder; 0 when the decoder had no room
  * (the unit stays queued). */
-static int decode_one(wasp_linux *d, decoder *dec) {
+int media_decode_one(wasp_linux *d, decoder *dec) {
   unit u = dec->queue[dec->q_head];
   if (dec->hw != NULL) {
     if (!send_hw(dec, &u)) return 0;
@@ -476,194 +426,6 @@ static int decode_one(wasp_linux *d, decoder *dec) {
   dec->queued_bytes -= u.len;
   free(u.data);
   return 1;
-}
-
-/* ------------------------------------------------------------ the clock */
-
-static int64_t audio_horizon(const decoder *dec, int *has) {
-  int64_t h = INT64_MIN;
-  *has = 0;
-  for (size_t i = 0; i < dec->pool_count; i++) {
-    int64_t e = audio_end(&dec->pool[i]);
-    if (e > h) h = e;
-    *has = 1;
-  }
-  if (dec->has_playing && audio_end(&dec->playing) > h) h = audio_end(&dec->playing), *has = 1;
-  if (dec->has_last_end && dec->last_end_us > h) h = dec->last_end_us, *has = 1;
-  return h;
-}
-
-/* Where the clock must stop for want of data from this decoder. */
-static int stall_at(const decoder *dec, int64_t *at) {
-  int has;
-  int64_t out = INT64_MIN;
-  if (dec->kind == ABI_KIND_AUDIO) {
-    *at = audio_horizon(dec, &has);
-    return has;
-  }
-  if (!dec->has_held_end) return 0;
-  if (dec->q_count > 0) {
-    *at = dec->held_end_us;
-    return 1;
-  }
-  has = 0;
-  for (size_t i = 0; i < dec->pool_count; i++) {
-    if (end_of(&dec->pool[i].info) > out) out = end_of(&dec->pool[i].info), has = 1;
-  }
-  if (dec->has_last_end && dec->last_end_us > out) out = dec->last_end_us, has = 1;
-  if (!has) return 0;
-  *at = out < dec->held_end_us ? out : dec->held_end_us;
-  return 1;
-}
-
-static int starved(const decoder *dec, int64_t position) {
-  int64_t at = 0; /* set by stall_at when it returns nonzero */
-  if (dec->eos) return 0;
-  return !stall_at(dec, &at) || position >= at;
-}
-
-static int ready(const decoder *dec, int64_t position) {
-  return dec->eos || (dec->has_last_end && dec->last_end_us > position) ||
-         (dec->has_playing && audio_end(&dec->playing) > position) || dec->pool_count > 0;
-}
-
-static void run_clock(wasp_linux *d, int64_t dt) {
-  media_clock *c = &d->clock;
-  int64_t total, position, cap = INT64_MAX;
-  int capped = 0;
-  if (!c->running || dt <= 0) return;
-  total = c->carry + dt * (int64_t)c->rate_milli;
-  position = c->position_us + total / 1000;
-  c->carry = total % 1000;
-  for (int i = 0; i < MAX_DECODERS; i++) {
-    decoder *dec = d->decoders[i];
-    int has;
-    int64_t h;
-    if (dec == NULL || dec->kind != ABI_KIND_AUDIO || dec->eos) continue;
-    h = audio_horizon(dec, &has);
-    if (!has) h = INT64_MIN;
-    if (h < cap) cap = h;
-    capped = 1;
-  }
-  if (capped && position >= cap) {
-    position = cap > c->position_us ? cap : c->position_us;
-    c->carry = 0;
-  }
-  c->position_us = position;
-}
-
-/* Sample frames of |o| that start before |position|: ceil(ahead * rate / 10^6),
- * in integers split as in rescale. */
-static int64_t frames_before(const output *o, int64_t position) {
-  int64_t ahead = position - o->info.pts_us, n;
-  if (ahead <= 0) return 0;
-  n = ahead / 1000000 * (int64_t)o->rate +
-      ((ahead % 1000000) * (int64_t)o->rate + 999999) / 1000000;
-  return n > (int64_t)o->frames ? (int64_t)o->frames : n;
-}
-
-/* Shows the pictures (plays the audio) the clock reached. */
-static int present(wasp_linux *d, decoder *dec, int64_t position) {
-  int any = 0;
-  for (;;) {
-    if (dec->has_playing) {
-      output *p = &dec->playing;
-      size_t upto = (size_t)frames_before(p, position);
-      if (upto > p->done) {
-        audio_play(d, p->rate, p->samples + p->done * d->audio.channels,
-                   (upto - p->done) * d->audio.channels);
-        p->done = upto;
-        any = 1;
-      }
-      if (p->done < p->frames) break;
-      dec->last_end_us = audio_end(p);
-      dec->has_last_end = 1;
-      output_free(p);
-      dec->has_playing = 0;
-    }
-    if (dec->pool_count == 0 || dec->pool[0].info.pts_us > position) break;
-    {
-      output o = dec->pool[0];
-      memmove(&dec->pool[0], &dec->pool[1], (dec->pool_count - 1) * sizeof o);
-      dec->pool_count--;
-      any = 1;
-      dec->last_pts_us = o.info.pts_us;
-      if (dec->kind == ABI_KIND_VIDEO) {
-        log_picture(d, dec, &o);
-        dec->last_end_us = end_of(&o.info);
-        dec->has_last_end = 1;
-        output_free(&dec->current);
-        dec->current = o;
-        dec->has_current = 1;
-        d->picture_changed = 1;
-      } else {
-        o.done = (size_t)frames_before(&o, dec->anchor_us);
-        dec->playing = o;
-        dec->has_playing = 1;
-      }
-    }
-  }
-  return any;
-}
-
-static void push_decoder_event(wasp_linux *d, uint32_t id, uint32_t what) {
-  wasp_host_event e;
-  memset(&e, 0, sizeof e);
-  e.kind = WASP_EVENT_DECODER;
-  e.decoder.handle = id;
-  e.decoder.what = what;
-  dev_push_event(d, &e);
-}
-
-static int settle_decoder(wasp_linux *d, decoder *dec) {
-  int progress = 1, any = 0;
-  while (progress) {
-    if (dec->hw != NULL) collect_hw(dec);
-    progress = present(d, dec, d->clock.position_us);
-    if (dec->q_count > 0 && dec->pool_count < dec->pool_cap) {
-      progress |= decode_one(d, dec);
-    }
-    any |= progress;
-  }
-  if (dec->eos && dec->q_count == 0 && dec->pool_count == 0 && !dec->has_playing &&
-      dec->state == ABI_DECODER_RUNNING) {
-    dec->state = ABI_DECODER_DRAINED;
-    if (!dec->drained_reported) push_decoder_event(d, dec->id, WASP_DECODER_DRAINED);
-    dec->drained_reported = 1;
-  }
-  return any;
-}
-
-void media_settle(wasp_linux *d) {
-  int64_t now = dev_now(d);
-  media_clock *c = &d->clock;
-  if (now > d->settled_at) {
-    run_clock(d, now - d->settled_at);
-    d->settled_at = now;
-  }
-  for (int round = 0; round < 4; round++) {
-    int fed = 1, all_ready = 1, was = c->running, running;
-    for (int i = 0; i < MAX_DECODERS; i++) {
-      if (d->decoders[i] != NULL) settle_decoder(d, d->decoders[i]);
-    }
-    for (int i = 0; i < MAX_DECODERS; i++) {
-      decoder *dec = d->decoders[i];
-      if (dec == NULL) continue;
-      fed &= !starved(dec, c->position_us);
-      all_ready &= ready(dec, c->position_us);
-    }
-    running = c->rate_milli > 0 && c->position_set && fed && (was || all_ready);
-    c->running = running;
-    if (was && !running && !fed) {
-      for (int i = 0; i < MAX_DECODERS; i++) {
-        decoder *dec = d->decoders[i];
-        if (dec != NULL && starved(dec, c->position_us)) {
-          push_decoder_event(d, dec->id, WASP_DECODER_UNDERFLOW);
-        }
-      }
-    }
-    if (running == was) break;
-  }
 }
 
 /* ------------------------------------------------------------- callbacks */
@@ -683,17 +445,17 @@ static void decoder_clear(decoder *dec) {
     dec->q_count--;
   }
   dec->queued_bytes = 0;
-  for (size_t i = 0; i < dec->pool_count; i++) output_free(&dec->pool[i]);
+  for (size_t i = 0; i < dec->pool_count; i++) media_output_free(&dec->pool[i]);
   dec->pool_count = 0;
   dec->pending_count = 0;
-  if (dec->has_playing) output_free(&dec->playing);
+  if (dec->has_playing) media_output_free(&dec->playing);
   dec->has_playing = 0;
 }
 
 static void decoder_destroy(decoder *dec) {
   decoder_clear(dec);
   v4l2_close(dec->hw);
-  output_free(&dec->current);
+  media_output_free(&dec->current);
   free(dec->pool);
   avcodec_free_context(&dec->ctx);
   av_packet_free(&dec->pkt);
@@ -835,7 +597,7 @@ wasp_status media_decoder_submit(void *user, uint32_t id,
     dec->state = ABI_DECODER_RUNNING;
   }
   if (!(sample->flags & (ABI_SAMPLE_END_OF_STREAM | ABI_SAMPLE_DECODE_ONLY))) {
-    int64_t e = end_of(sample);
+    int64_t e = media_end_of(sample);
     if (!dec->has_held_end || e > dec->held_end_us) dec->held_end_us = e;
     dec->has_held_end = 1;
   }
@@ -887,82 +649,4 @@ void media_decoder_close(void *user, uint32_t id) {
       d->decoders[i] = NULL;
     }
   }
-}
-
-void media_clock_info(void *user, wasp_media_clock_info *out) {
-  wasp_linux *d = (wasp_linux *)user;
-  media_settle(d);
-  memset(out, 0, sizeof *out);
-  out->position_us = d->clock.position_us;
-  out->rate_milli = d->clock.rate_milli;
-  out->running = (uint32_t)d->clock.running;
-}
-
-void media_set_rate(void *user, uint32_t rate_milli) {
-  wasp_linux *d = (wasp_linux *)user;
-  media_settle(d);
-  d->clock.rate_milli = rate_milli;
-  media_settle(d);
-}
-
-void media_set_position(void *user, int64_t pts_us) {
-  wasp_linux *d = (wasp_linux *)user;
-  media_settle(d);
-  d->clock.position_us = pts_us;
-  d->clock.carry = 0;
-  d->clock.position_set = 1;
-  for (int i = 0; i < MAX_DECODERS; i++) {
-    decoder *dec = d->decoders[i];
-    size_t kept = 0;
-    if (dec == NULL) continue;
-    dec->anchor_us = pts_us;
-    dec->has_last_end = 0;
-    if (dec->has_playing && audio_end(&dec->playing) > pts_us) {
-      int64_t skip = frames_before(&dec->playing, pts_us);
-      if ((size_t)skip > dec->playing.done) dec->playing.done = (size_t)skip;
-    } else if (dec->has_playing) {
-      output_free(&dec->playing);
-      dec->has_playing = 0;
-    }
-    /* What lies before the new position is pre-roll: dropped. */
-    for (size_t k = 0; k < dec->pool_count; k++) {
-      output *o = &dec->pool[k];
-      int early = dec->kind == ABI_KIND_AUDIO ? audio_end(o) <= pts_us
-                                              : o->info.pts_us < pts_us;
-      if (early) {
-        output_free(o);
-        dec->decoded--;
-        dec->dropped++;
-      } else {
-        dec->pool[kept++] = *o;
-      }
-    }
-    dec->pool_count = kept;
-  }
-  media_settle(d);
-}
-
-int media_current_picture(wasp_linux *d, wasp_video_frame *out, int64_t *pts_us) {
-  const decoder *best = NULL;
-  for (int i = 0; i < MAX_DECODERS; i++) {
-    const decoder *dec = d->decoders[i];
-    if (dec != NULL && dec->kind == ABI_KIND_VIDEO && dec->has_current) best = dec;
-  }
-  if (best == NULL) return 0;
-  {
-    const output *o = &best->current;
-    size_t w = o->width, h = o->height, cw = (w + 1) / 2, ch = (h + 1) / 2;
-    memset(out, 0, sizeof *out);
-    out->y = o->packed;
-    out->u = o->packed + w * h;
-    out->v = o->packed + w * h + cw * ch;
-    out->y_len = w * h;
-    out->u_len = out->v_len = cw * ch;
-    out->width = o->width;
-    out->height = o->height;
-    out->y_stride = o->width;
-    out->uv_stride = (uint32_t)cw;
-    *pts_us = o->info.pts_us;
-  }
-  return 1;
 }
