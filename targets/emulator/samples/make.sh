@@ -137,23 +137,7 @@ golden() { # time_base_den output input [stream starts "num/den,pts" instead of 
     starts=$(ffprobe -v error -select_streams v:0 -show_entries stream=start_pts,time_base -of csv=p=0 "$1" | sort -u)
   fi
   $FF -copyts -i "$1" -map 0:v:0 -fps_mode passthrough -enc_time_base "1:$den" -f framemd5 - \
-    | grep -v '^#software' | python3 -c '
-import sys
-den = int(sys.argv[1])
-def rescale(value, num, den_from, den_to):
-    # Ticks::rescale: value * num / den_from in 1/den_to units, nearest, ties away.
-    n, d = value * num * den_to, den_from
-    return (n + d // 2) // d if n >= 0 else -((-n + d // 2) // d)
-earliest = min(rescale(int(pts), int(tb.split("/")[0]), int(tb.split("/")[1]), 1000000)
-               for line in sys.argv[2].split() for tb, pts in [line.split(",")] if pts != "N/A")
-for line in sys.stdin:
-    if line.startswith("#"):
-        sys.stdout.write(line); continue
-    f = [x.strip() for x in line.split(",")]
-    us = rescale(int(f[2]), 1, den, 1000000) - earliest
-    pts = rescale(us, 1, 1000000, den)
-    sys.stdout.write("%s, %10d, %10d, %8d, %8s, %s\n" % (f[0], pts, pts, int(f[3]), f[4], f[5]))
-' "$den" "$starts" > "$out"
+    | grep -v '^#software' | ./rebase.py "$starts" "$den" > "$out"
 }
 for rung in "${RUNGS[@]}"; do
   set -- $rung
