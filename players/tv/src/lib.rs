@@ -121,7 +121,7 @@ impl Player for Tv {
             }
         }
         let next = self.player.tick(&mut self.platform);
-        self.view = View::of(&self.player);
+        self.view.refresh(&self.player);
         self.apply_languages();
         if let Some(action) = self
             .ui

@@ -92,59 +92,68 @@ impl View {
 
     /// Reads the engine.
     pub fn of(engine: &Engine) -> Self {
+        let mut view = View::idle();
+        view.refresh(engine);
+        view
+    }
+
+    /// Reads the engine into this snapshot, every tick: the lists keep their
+    /// allocations, and renditions are copied only when the engine's differ, so a
+    /// steady tick allocates nothing (cue text aside, while cues are on screen).
+    pub fn refresh(&mut self, engine: &Engine) {
         use wasp_engine::vtt::{Align as VttAlign, Line};
-        let cues = engine
-            .active_cues()
-            .map(|c| {
-                let s = &c.settings;
-                let (line_percent, line_number) = match s.line {
-                    Line::Auto => (None, None),
-                    Line::Lines(n) => (None, Some(n.thousandths() / 1000)),
-                    Line::Percent(p) => (Some(p.thousandths()), None),
-                };
-                CueView {
-                    text: c.plain_text(),
-                    line_percent,
-                    line_number,
-                    position_percent: s.position.map(|p| p.thousandths()),
-                    size_percent: s.size.thousandths(),
-                    align: match s.align {
-                        VttAlign::Start | VttAlign::Left => Align::Left,
-                        VttAlign::End | VttAlign::Right => Align::Right,
-                        VttAlign::Center => Align::Center,
-                    },
-                }
-            })
-            .collect();
-        View {
-            state: engine.state(),
-            reason: engine.reason(),
-            position_us: engine.position_us(),
-            duration_us: engine.duration_us(),
-            buffered_us: engine.buffered_us(),
-            live: engine.is_live(),
-            live_latency_us: engine.live_latency_us(),
-            audio: engine
-                .audio_options()
+        self.state = engine.state();
+        self.reason = engine.reason();
+        self.position_us = engine.position_us();
+        self.duration_us = engine.duration_us();
+        self.buffered_us = engine.buffered_us();
+        self.live = engine.is_live();
+        self.live_latency_us = engine.live_latency_us();
+        let audio = engine.audio_options();
+        sync_pairs(
+            &mut self.audio,
+            audio.iter().map(|a| (a.name.as_str(), a.language.as_str())),
+        );
+        self.audio_choice = engine.audio_choice();
+        let subtitles = engine.subtitle_options();
+        sync_pairs(
+            &mut self.subtitles,
+            subtitles
                 .iter()
-                .map(|a| (a.name.clone(), a.language.clone()))
-                .collect(),
-            audio_choice: engine.audio_choice(),
-            subtitles: engine
-                .subtitle_options()
-                .iter()
-                .map(|s| (s.name.clone(), s.language.clone()))
-                .collect(),
-            subtitle_choice: engine.subtitle().map(String::from),
-            variants: engine
-                .variants()
-                .into_iter()
-                .filter(|v| v.3)
-                .map(|(b, w, h, _)| (b, w, h))
-                .collect(),
-            quality_cap: engine.abr().cap(),
-            cues,
+                .map(|s| (s.name.as_str(), s.language.as_str())),
+        );
+        if self.subtitle_choice.as_deref() != engine.subtitle() {
+            self.subtitle_choice = engine.subtitle().map(String::from);
         }
+        self.variants.clear();
+        self.variants.extend(
+            engine
+                .variants()
+                .filter(|v| v.3)
+                .map(|(b, w, h, _)| (b, w, h)),
+        );
+        self.quality_cap = engine.abr().cap();
+        self.cues.clear();
+        self.cues.extend(engine.active_cues().map(|c| {
+            let s = &c.settings;
+            let (line_percent, line_number) = match s.line {
+                Line::Auto => (None, None),
+                Line::Lines(n) => (None, Some(n.thousandths() / 1000)),
+                Line::Percent(p) => (Some(p.thousandths()), None),
+            };
+            CueView {
+                text: c.plain_text(),
+                line_percent,
+                line_number,
+                position_percent: s.position.map(|p| p.thousandths()),
+                size_percent: s.size.thousandths(),
+                align: match s.align {
+                    VttAlign::Start | VttAlign::Left => Align::Left,
+                    VttAlign::End | VttAlign::Right => Align::Right,
+                    VttAlign::Center => Align::Center,
+                },
+            }
+        }));
     }
 
     /// Whether media is on its way or playing (not idle, ended or failed).
@@ -161,5 +170,54 @@ impl View {
             self.state,
             PlayerState::Loading | PlayerState::Buffering | PlayerState::Seeking
         )
+    }
+}
+
+/// Makes `dst` hold `src`'s (name, language) pairs, copying only when they differ.
+fn sync_pairs<'a, I>(dst: &mut Vec<(String, String)>, src: I)
+where
+    I: Iterator<Item = (&'a str, &'a str)> + Clone,
+{
+    let same = dst.len() == src.clone().count()
+        && dst
+            .iter()
+            .zip(src.clone())
+            .all(|(d, (name, language))| d.0 == name && d.1 == language);
+    if !same {
+        dst.clear();
+        dst.extend(src.map(|(name, language)| (String::from(name), String::from(language))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unchanged_renditions_keep_their_allocation_and_changed_ones_are_copied() {
+        let mut pairs = Vec::new();
+        let offer = [("English", "en"), ("Deutsch", "de")];
+        sync_pairs(&mut pairs, offer.iter().copied());
+        assert_eq!(
+            pairs,
+            [
+                (String::from("English"), String::from("en")),
+                (String::from("Deutsch"), String::from("de"))
+            ]
+        );
+        let (list, name) = (pairs.as_ptr(), pairs[0].0.as_ptr());
+        sync_pairs(&mut pairs, offer.iter().copied());
+        assert_eq!(pairs.as_ptr(), list, "the list was rebuilt");
+        assert_eq!(pairs[0].0.as_ptr(), name, "a name was copied again");
+
+        sync_pairs(
+            &mut pairs,
+            [("English", "en"), ("Français", "fr")].into_iter(),
+        );
+        assert_eq!(pairs[1], (String::from("Français"), String::from("fr")));
+        sync_pairs(&mut pairs, [("English", "en")].into_iter());
+        assert_eq!(pairs.len(), 1);
+        sync_pairs(&mut pairs, core::iter::empty());
+        assert!(pairs.is_empty());
     }
 }

@@ -253,16 +253,11 @@ impl Player {
     }
 
     /// The variant ladder: (bandwidth, width, height, playable) by ascending bandwidth.
-    pub fn variants(&self) -> Vec<(u32, u32, u32, bool)> {
+    pub fn variants(&self) -> impl Iterator<Item = (u32, u32, u32, bool)> + '_ {
         self.main
-            .as_ref()
-            .map(|s| {
-                s.renditions
-                    .iter()
-                    .map(|r| (r.bandwidth, r.width, r.height, r.playable))
-                    .collect()
-            })
-            .unwrap_or_default()
+            .iter()
+            .flat_map(|s| s.renditions.iter())
+            .map(|r| (r.bandwidth, r.width, r.height, r.playable))
     }
 
     /// The variant of the segment playing now (index into [`Player::variants`]).
