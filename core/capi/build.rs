@@ -31,7 +31,19 @@ fn main() {
     println!("cargo:rerun-if-changed=include/wasp_port.h");
     println!("cargo:rerun-if-changed=include/wasp_raster.h");
 
+    // Bare-metal targets (thumbv7em-none-eabihf): bindgen passes the target triple
+    // (`--target`) from cargo's `TARGET`, so sizes are the target's; the headers need
+    // only the freestanding `stdint.h`/`stddef.h`, taken from the cross compiler the
+    // firmware is built with (libclang alone does not find its own here).
+    let freestanding = env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("none");
+    let mut clang_args = Vec::new();
+    if freestanding {
+        clang_args.push(String::from("-ffreestanding"));
+        clang_args.extend(cross_include().map(|dir| format!("-isystem{dir}")));
+    }
     let bindings = bindgen::Builder::default()
+        .clang_args(clang_args)
+        .use_core()
         .header(include.join("wasp.h").display().to_string())
         .header(include.join("wasp_raster.h").display().to_string())
         .allowlist_function("wasp_.*")
@@ -70,4 +82,21 @@ fn main() {
     if libdir.is_dir() {
         let _ = fs::write(libdir.join("wasp.pc"), &pc);
     }
+}
+
+/// The freestanding include folder of the C cross compiler (`$WASP_CROSS_CC`, default
+/// `arm-none-eabi-gcc`): `stddef.h`, `stdint.h`.
+fn cross_include() -> Option<String> {
+    println!("cargo:rerun-if-env-changed=WASP_CROSS_CC");
+    let cc = env::var("WASP_CROSS_CC").unwrap_or_else(|_| String::from("arm-none-eabi-gcc"));
+    let out = std::process::Command::new(&cc)
+        .arg("-print-file-name=include")
+        .output()
+        .ok()?;
+    let dir = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    if !out.status.success() || !PathBuf::from(&dir).join("stddef.h").is_file() {
+        println!("cargo:warning={cc} gave no include folder with stddef.h");
+        return None;
+    }
+    Some(dir)
 }

@@ -41,7 +41,7 @@ extern "C" {
 /** Major version of this API: a change breaks existing callers. */
 #define WASP_API_VERSION_MAJOR 1
 /** Minor version: functions and appended struct fields only. */
-#define WASP_API_VERSION_MINOR 0
+#define WASP_API_VERSION_MINOR 1
 
 #if WASP_PORT_VERSION_MAJOR != WASP_API_VERSION_MAJOR
 #error "wasp.h and wasp_port.h come from different major versions"
@@ -113,7 +113,67 @@ typedef struct wasp_qoe {
   uint32_t state;
 } wasp_qoe;
 
+/**
+ * Called by a freestanding build when the library hits a bug (a Rust panic, or
+ * its heap arena exhausted). |message|: UTF-8, `message_len` bytes, not
+ * NUL-terminated, static. Runs on the thread that was inside the library. If it
+ * returns, the library executes an undefined instruction (`udf`: a HardFault on
+ * Cortex-M), so the firmware's fault handler decides (log, reset).
+ */
+typedef void (*wasp_panic_fn)(void *user, const char *message,
+                              size_t message_len);
+
+/**
+ * The memory and the panic hook of a freestanding build (API 1.1), for
+ * `wasp_platform_init`. Set `struct_size` to sizeof(wasp_platform).
+ */
+typedef struct wasp_platform {
+  /** sizeof(wasp_platform) as compiled by the caller. */
+  uint32_t struct_size;
+  /** Bytes at `heap`: every allocation of the library comes from there. */
+  uint32_t heap_len;
+  /** The heap arena, owned by the library from `wasp_platform_init` on (never
+   *  given back); at least 8-byte aligned. */
+  void *heap;
+  /** Called on a panic (may be NULL: the library then stops at once). */
+  wasp_panic_fn panic;
+  /** Passed to `panic`. */
+  void *user;
+} wasp_platform;
+
+/** Heap figures of a freestanding build (`wasp_platform_heap`). */
+typedef struct wasp_heap_stats {
+  /** Bytes of the arena the allocator manages. */
+  uint32_t arena_bytes;
+  /** Bytes allocated now (as requested, without the allocator's overhead). */
+  uint32_t in_use;
+  /** The most `in_use` has been since `wasp_platform_init`. */
+  uint32_t high_water;
+  /** Allocations the arena could not satisfy. */
+  uint32_t failed;
+} wasp_heap_stats;
+
 /* ---------------------------------------------------------------- Functions */
+
+/**
+ * Gives a freestanding build (built without `std`, docs/mcu-c.md) its heap and
+ * panic hook. Call once, before any other call that creates something; until
+ * then `wasp_runtime_new` and `wasp_raster_new` answer
+ * WASP_ERR_NOT_INITIALIZED. Not safe from an interrupt.
+ * |platform|: must not be NULL; copied.
+ * Errors: WASP_ERR_INVALID_ARGUMENT (NULL, no heap, heap_len below 64 bytes),
+ * WASP_ERR_VERSION, WASP_ERR_INVALID_STATE (called twice),
+ * WASP_ERR_UNSUPPORTED (a build with `std`: it uses the system allocator).
+ */
+wasp_status wasp_platform_init(const wasp_platform *platform);
+
+/**
+ * The heap figures of a freestanding build.
+ * |out|: must not be NULL. Errors: WASP_ERR_INVALID_ARGUMENT,
+ * WASP_ERR_NOT_INITIALIZED, WASP_ERR_UNSUPPORTED (a build with `std`).
+ */
+wasp_status wasp_platform_heap(wasp_heap_stats *out);
+
 
 /** The library version, `major << 16 | minor << 8 | patch`. Thread-safe. */
 uint32_t wasp_version(void);

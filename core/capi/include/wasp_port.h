@@ -82,6 +82,11 @@ extern "C" {
 #define WASP_ERR_FAULTED (-102)
 /** No module is loaded. */
 #define WASP_ERR_NOT_LOADED (-103)
+/**
+ * A freestanding build (no operating system) has no heap yet: call
+ * `wasp_platform_init` (wasp.h) first.
+ */
+#define WASP_ERR_NOT_INITIALIZED (-104)
 
 /** Log levels (`wasp_log_level`). */
 #define WASP_LOG_ERROR 0u

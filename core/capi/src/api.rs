@@ -6,8 +6,7 @@
 //! their lengths, outputs writable. NULL is answered with an error; a dangling
 //! non-NULL pointer cannot be detected.
 
-use std::panic::catch_unwind;
-use std::string::ToString;
+use alloc::string::ToString;
 
 use wasp_abi::event::{Command, CommandEvent, DeviceEvent, DeviceEventKind, KeyEvent};
 use wasp_abi::key::{Key, KeyAction};
@@ -17,6 +16,7 @@ use wasp_core::{HostEvent, Limits, LoadError, RunError, Runtime, Tick};
 use crate::conv::Conv;
 use crate::handle::{self, Fail};
 use crate::port::{copy_str, CPort};
+use crate::registry::contain;
 use crate::sys;
 
 /// Version of this library, `major << 16 | minor << 8 | patch`.
@@ -86,6 +86,7 @@ pub extern "C" fn wasp_status_name(status: sys::wasp_status) -> *const core::ffi
         sys::WASP_ERR_LOAD => c"module rejected",
         sys::WASP_ERR_FAULTED => c"module faulted",
         sys::WASP_ERR_NOT_LOADED => c"no module loaded",
+        sys::WASP_ERR_NOT_INITIALIZED => c"wasp_platform_init was not called",
         c => match Status::from_code(c) {
             Some(s) if s.code() == c => status_cname(s),
             _ => c"unknown status",
@@ -119,7 +120,10 @@ fn status_cname(s: Status) -> &'static core::ffi::CStr {
 ///
 /// # Safety
 /// `ptr` is non-NULL and readable for its leading `u32` and then `struct_size` bytes.
-unsafe fn read_versioned<T: Default>(ptr: *const T, min: usize) -> Result<T, sys::wasp_status> {
+pub(crate) unsafe fn read_versioned<T: Default>(
+    ptr: *const T,
+    min: usize,
+) -> Result<T, sys::wasp_status> {
     // SAFETY: every versioned struct starts with `uint32_t struct_size`.
     let size = unsafe { ptr.cast::<u32>().read_unaligned() } as usize;
     if size < min || !size.is_multiple_of(core::mem::align_of::<T>()) {
@@ -177,7 +181,10 @@ pub unsafe extern "C" fn wasp_runtime_new(
     if port.is_null() || out.is_null() {
         return sys::WASP_ERR_INVALID_ARGUMENT;
     }
-    let result = catch_unwind(|| -> Result<*mut sys::wasp_runtime, sys::wasp_status> {
+    if let Err(code) = crate::platform::ready() {
+        return code;
+    }
+    let result = contain(|| -> Result<*mut sys::wasp_runtime, sys::wasp_status> {
         // SAFETY: non-NULL; readable per the contract. A v1.0 port is the whole struct.
         let vt = unsafe { read_versioned(port, PORT_V1_SIZE) }?;
         if vt.version != sys::WASP_PORT_VERSION_MAJOR {
@@ -197,20 +204,16 @@ pub unsafe extern "C" fn wasp_runtime_new(
         let module_config = unsafe { bytes(cfg.module_config.cast(), cfg.module_config_len) }
             .map_err(|f| f.code)?
             .to_vec();
-        Ok(handle::register(Runtime::new(
-            CPort::new(vt),
-            limits,
-            module_config,
-        )))
+        handle::register(Runtime::new(CPort::new(vt), limits, module_config))
     });
     match result {
-        Ok(Ok(rt)) => {
+        Some(Ok(rt)) => {
             // SAFETY: `out` is non-NULL and writable per the contract.
             unsafe { out.write(rt) };
             sys::WASP_OK
         }
-        Ok(Err(code)) => code,
-        Err(_) => sys::WASP_ERR_INTERNAL,
+        Some(Err(code)) => code,
+        None => sys::WASP_ERR_INTERNAL,
     }
 }
 

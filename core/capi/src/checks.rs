@@ -12,7 +12,7 @@ use wasp_abi::player::{feature, LogLevel, PlayerState, ReportKind, StateReason};
 use wasp_abi::store::CipherMode;
 use wasp_abi::Status;
 
-use crate::{api, raster, sys};
+use crate::{api, platform, raster, sys};
 
 /// Compiles only when both arguments have one type.
 const fn same<F: Copy>(_header: F, _rust: F) {}
@@ -44,6 +44,12 @@ signature! {
     wasp_runtime_state(_, _, _);
     wasp_runtime_qoe(_, _);
     wasp_runtime_last_error(_, _, _, _);
+}
+
+signature! {
+    platform:
+    wasp_platform_init(_);
+    wasp_platform_heap(_);
 }
 
 signature! {

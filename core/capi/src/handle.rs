@@ -1,7 +1,7 @@
 //! Runtime handles: registry, magic, reentrancy and the panic guard.
 //!
 //! A handle is the address of a boxed [`Handle`]. Every live address is kept in a
-//! registry, so a NULL, never-created or already-destroyed handle is answered with
+//! registry ([`crate::registry`]), so a NULL, never-created or already-destroyed handle is answered with
 //! `WASP_ERR_BAD_HANDLE` before anything is dereferenced. The registry also marks a
 //! handle busy during a call, so a port callback re-entering its own runtime is
 //! refused (`WASP_ERR_INVALID_STATE`) instead of aliasing it.
@@ -9,14 +9,13 @@
 //! Limit: the allocator may give a destroyed handle's address to a later runtime; an
 //! old copy of the pointer then names the new runtime. C cannot tell the two apart.
 
-use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::string::String;
-use std::sync::{Mutex, MutexGuard};
+use alloc::boxed::Box;
+use alloc::string::String;
 
 use wasp_core::Runtime;
 
 use crate::port::CPort;
+use crate::registry::{contain, Registry};
 use crate::sys;
 
 /// "wasp-rt\0" as a little-endian `u64`, cleared on destroy.
@@ -49,72 +48,14 @@ impl Fail {
     }
 }
 
-/// Live handles of one kind: address -> busy. A handle is checked here before it
-/// is dereferenced, and marked busy for the duration of a call.
-pub(crate) struct Registry(Mutex<BTreeMap<usize, bool>>);
-
-impl Registry {
-    /// No handles.
-    pub(crate) const fn new() -> Self {
-        Self(Mutex::new(BTreeMap::new()))
-    }
-
-    fn map(&self) -> MutexGuard<'_, BTreeMap<usize, bool>> {
-        // Nothing panics while holding the lock; a poisoned map is still consistent.
-        self.0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Registers a new handle's address (not busy).
-    pub(crate) fn insert(&self, address: usize) {
-        self.map().insert(address, false);
-    }
-
-    /// Marks a live handle busy; the status when it cannot be used.
-    pub(crate) fn acquire(&self, address: usize) -> Result<(), sys::wasp_status> {
-        if address == 0 {
-            return Err(sys::WASP_ERR_INVALID_ARGUMENT);
-        }
-        match self.map().get_mut(&address) {
-            None => Err(sys::WASP_ERR_BAD_HANDLE),
-            Some(busy) if *busy => Err(sys::WASP_ERR_INVALID_STATE),
-            Some(busy) => {
-                *busy = true;
-                Ok(())
-            }
-        }
-    }
-
-    /// Marks a handle no longer busy.
-    pub(crate) fn release(&self, address: usize) {
-        if let Some(busy) = self.map().get_mut(&address) {
-            *busy = false;
-        }
-    }
-
-    /// Unregisters a live handle that is not busy; after `Ok` no call reaches it.
-    pub(crate) fn remove(&self, address: usize) -> Result<(), sys::wasp_status> {
-        if address == 0 {
-            return Err(sys::WASP_ERR_INVALID_ARGUMENT);
-        }
-        let mut map = self.map();
-        match map.get(&address) {
-            None => Err(sys::WASP_ERR_BAD_HANDLE),
-            Some(true) => Err(sys::WASP_ERR_INVALID_STATE),
-            Some(false) => {
-                map.remove(&address);
-                Ok(())
-            }
-        }
-    }
-}
-
 /// Live runtimes.
 static LIVE: Registry = Registry::new();
 
-/// Boxes a runtime and registers it.
-pub(crate) fn register(runtime: Runtime<CPort>) -> *mut sys::wasp_runtime {
+/// Boxes a runtime and registers it; `WASP_ERR_TOO_MANY_HANDLES` when the registry
+/// is full (a bounded one, without `std`).
+pub(crate) fn register(
+    runtime: Runtime<CPort>,
+) -> Result<*mut sys::wasp_runtime, sys::wasp_status> {
     let handle = Box::new(Handle {
         magic: MAGIC,
         poisoned: false,
@@ -122,8 +63,12 @@ pub(crate) fn register(runtime: Runtime<CPort>) -> *mut sys::wasp_runtime {
         last_error: String::new(),
     });
     let ptr = Box::into_raw(handle);
-    LIVE.insert(ptr as usize);
-    ptr.cast()
+    if let Err(code) = LIVE.insert(ptr as usize) {
+        // SAFETY: `ptr` came from `Box::into_raw` just above and was never shared.
+        drop(unsafe { Box::from_raw(ptr) });
+        return Err(code);
+    }
+    Ok(ptr.cast())
 }
 
 /// Runs `f` on a live handle inside the panic guard; its failure text is kept.
@@ -144,13 +89,13 @@ pub(crate) fn with(
     } else if handle.poisoned {
         sys::WASP_ERR_INTERNAL
     } else {
-        match catch_unwind(AssertUnwindSafe(|| f(handle))) {
-            Ok(Ok(())) => sys::WASP_OK,
-            Ok(Err(fail)) => {
+        match contain(|| f(handle)) {
+            Some(Ok(())) => sys::WASP_OK,
+            Some(Err(fail)) => {
                 handle.last_error = fail.text;
                 fail.code
             }
-            Err(_) => {
+            None => {
                 handle.poisoned = true;
                 handle.last_error = String::from("wasp: internal panic; destroy this runtime");
                 sys::WASP_ERR_INTERNAL
@@ -170,9 +115,9 @@ pub(crate) fn destroy(ptr: *mut sys::wasp_runtime) -> sys::wasp_status {
     // and was just removed, so no other call can reach it again.
     let mut handle = unsafe { Box::from_raw(ptr.cast::<Handle>()) };
     handle.magic = 0;
-    match catch_unwind(AssertUnwindSafe(move || drop(handle))) {
-        Ok(()) => sys::WASP_OK,
-        Err(_) => sys::WASP_ERR_INTERNAL,
+    match contain(move || drop(handle)) {
+        Some(()) => sys::WASP_OK,
+        None => sys::WASP_ERR_INTERNAL,
     }
 }
 
@@ -196,7 +141,7 @@ mod tests {
             log: Some(log),
             ..Default::default()
         };
-        register(Runtime::new(CPort::new(vt), Limits::small(), Vec::new()))
+        register(Runtime::new(CPort::new(vt), Limits::small(), Vec::new())).unwrap()
     }
 
     #[test]

@@ -5,22 +5,23 @@
 //! forwards from its `image_*` callbacks, so a draw list's image ids resolve
 //! without calling back into C. Handles are checked against a registry before
 //! they are dereferenced (as runtimes are), every call runs inside
-//! `catch_unwind`, and every size taken from the caller is checked and allocated
+//! the panic guard, and every size taken from the caller is checked and allocated
 //! fallibly.
 //!
 //! # Safety (every function)
 //! Pointers are NULL or valid as `wasp_raster.h` states for the call: inputs
 //! readable for their lengths, outputs writable. NULL is answered with an error.
 
-use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
 
 use wasp_abi::gfx::{ImageDesc, Rect};
 use wasp_raster::{compose, render_list, Canvas, Image, Images, OutputFormat, VideoFrame};
 
 use crate::api::bytes;
 use crate::conv::Conv;
-use crate::handle::Registry;
+use crate::registry::{contain, Registry};
 use crate::sys;
 
 /// "wasp-ra\0" as a little-endian `u64`, cleared on destroy.
@@ -134,10 +135,10 @@ fn with(
     let code = if r.magic != MAGIC {
         sys::WASP_ERR_BAD_HANDLE
     } else {
-        match catch_unwind(AssertUnwindSafe(|| f(r))) {
-            Ok(Ok(())) => sys::WASP_OK,
-            Ok(Err(code)) => code,
-            Err(_) => sys::WASP_ERR_INTERNAL,
+        match contain(|| f(r)) {
+            Some(Ok(())) => sys::WASP_OK,
+            Some(Err(code)) => code,
+            None => sys::WASP_ERR_INTERNAL,
         }
     };
     RASTERS.release(address);
@@ -166,7 +167,10 @@ pub unsafe extern "C" fn wasp_raster_new(
     if out.is_null() || width > MAX_SIDE || height > MAX_SIDE {
         return sys::WASP_ERR_INVALID_ARGUMENT;
     }
-    let made = catch_unwind(|| -> Result<*mut Raster, sys::wasp_status> {
+    if let Err(code) = crate::platform::ready() {
+        return code;
+    }
+    let made = contain(|| -> Result<*mut Raster, sys::wasp_status> {
         let plane = zeroed(u64::from(width) * u64::from(height) * 4)?;
         let mut raster = Box::new(Raster {
             magic: MAGIC,
@@ -181,14 +185,18 @@ pub unsafe extern "C" fn wasp_raster_new(
         Ok(Box::into_raw(raster))
     });
     match made {
-        Ok(Ok(ptr)) => {
-            RASTERS.insert(ptr as usize);
+        Some(Ok(ptr)) => {
+            if let Err(code) = RASTERS.insert(ptr as usize) {
+                // SAFETY: `ptr` came from `Box::into_raw` above and was never shared.
+                drop(unsafe { Box::from_raw(ptr) });
+                return code;
+            }
             // SAFETY: `out` is non-NULL and writable per the contract.
             unsafe { put(out, ptr.cast()) };
             sys::WASP_OK
         }
-        Ok(Err(code)) => code,
-        Err(_) => sys::WASP_ERR_INTERNAL,
+        Some(Err(code)) => code,
+        None => sys::WASP_ERR_INTERNAL,
     }
 }
 
@@ -205,9 +213,9 @@ pub unsafe extern "C" fn wasp_raster_destroy(raster: *mut sys::wasp_raster) -> s
     // and was just removed, so no other call can reach it again.
     let mut boxed = unsafe { Box::from_raw(raster.cast::<Raster>()) };
     boxed.magic = 0;
-    match catch_unwind(AssertUnwindSafe(move || drop(boxed))) {
-        Ok(()) => sys::WASP_OK,
-        Err(_) => sys::WASP_ERR_INTERNAL,
+    match contain(move || drop(boxed)) {
+        Some(()) => sys::WASP_OK,
+        None => sys::WASP_ERR_INTERNAL,
     }
 }
 
