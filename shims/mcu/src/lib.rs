@@ -21,6 +21,8 @@
 //!   fills for connected devices (documented, not implemented here).
 //! * [`virt`] — parts for boards that lack them (QEMU): a VS1053 model paced by the
 //!   board's clock, and a NOR flash in RAM.
+//! * [`port`] — the runtime's `Port` over these drivers, generic over a board's parts
+//!   ([`port::Board`]): every board runs the same port.
 //!
 //! A small driver of ours rather than `mipidsi`: the stripe writer needs three
 //! commands (column and row address set, memory write) and the panel's wake-up
@@ -33,6 +35,7 @@ pub mod buttons;
 pub mod i2s;
 pub mod kv;
 pub mod net;
+pub mod port;
 pub mod queue;
 pub mod st7789;
 pub mod storage;

@@ -95,6 +95,11 @@ impl<SPI: SpiDevice, DC: OutputPin> St7789<SPI, DC> {
         (self.spi, self.dc)
     }
 
+    /// The bus, e.g. to read back what a bus that records its bytes was sent.
+    pub fn bus_mut(&mut self) -> &mut SPI {
+        &mut self.spi
+    }
+
     /// Visible width and height in pixels.
     pub fn size(&self) -> (u16, u16) {
         (self.width, self.height)

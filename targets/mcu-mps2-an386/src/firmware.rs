@@ -23,7 +23,7 @@ use defmt_semihosting as _;
 use crate::keys::{bouncy_press, two_presses, ScriptedPin};
 use crate::mps2::{HOLD_US, PRESS_MUTE, PRESS_VOLUME_DOWN, PRESS_VOLUME_UP};
 use crate::panel::hex;
-use crate::port::McuPort;
+use crate::port::{Mps2, Mps2Port};
 use crate::{board, clock, stack, trap};
 
 /// The heap allocator with a count of the bytes in use and their peak.
@@ -223,7 +223,7 @@ fn main() -> ! {
         init_fuel: board::INIT_FUEL,
         ..Limits::small()
     };
-    let port = McuPort::new(uptime_us, board::EPOCH_US);
+    let port = Mps2::port(uptime_us, board::EPOCH_US);
     defmt::info!(
         "port up (panel, decoder chip), heap in use {=usize} B",
         HEAP.used.load(Ordering::Relaxed)
@@ -308,9 +308,9 @@ fn main() -> ! {
     let (stack_bytes, overflowed) = stack_use();
     let port = runtime.port_mut();
     let counts = port.counts;
-    let (sdi, overruns) = port.sdi_report();
+    let (sdi, overruns) = port.board().sdi_report();
     let ended = port.state == PlayerState::Ended;
-    let last_plane = hex(&port.last_plane);
+    let last_plane = hex(&port.board().last_plane);
     defmt::info!(
         "ran {=u32} ticks ({=u32} sliced), {=u32} key events, module logged {=u32} lines",
         ticks,
@@ -363,7 +363,7 @@ fn main() -> ! {
 /// restarts in all. The heap in use after the 100th restart must be what it was
 /// after the first (nothing leaks per fault). Returns whether every restart worked
 /// and the heap stayed flat.
-fn contain_faults(runtime: &mut Runtime<McuPort>) -> bool {
+fn contain_faults(runtime: &mut Runtime<Mps2Port>) -> bool {
     const RESTARTS: u32 = 100;
     if let Err(error) = runtime.load(&trap::module()) {
         log_load_error(&error);

@@ -29,9 +29,6 @@ mod mps2;
 #[cfg_attr(not(target_os = "none"), allow(dead_code))]
 mod panel;
 #[cfg(any(test, target_os = "none"))]
-#[cfg_attr(not(target_os = "none"), allow(dead_code))]
-mod sidecar;
-#[cfg(any(test, target_os = "none"))]
 mod stack;
 
 #[cfg(target_os = "none")]

@@ -30,10 +30,6 @@ mod mps2;
 #[path = "../../mcu-mps2-an386/src/panel.rs"]
 mod panel;
 #[cfg(any(test, target_os = "none"))]
-#[cfg_attr(not(target_os = "none"), allow(dead_code))]
-#[path = "../../mcu-mps2-an386/src/sidecar.rs"]
-mod sidecar;
-#[cfg(any(test, target_os = "none"))]
 #[path = "../../mcu-mps2-an386/src/stack.rs"]
 mod stack;
 

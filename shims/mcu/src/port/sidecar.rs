@@ -1,8 +1,9 @@
 //! Files as fetch bodies: which host file a `file://` URL names, and the response
 //! headers a file comes with.
 //!
-//! A URL `file:///path` names `path` relative to the folder QEMU runs in (semihosting
-//! opens host paths relative to QEMU's working directory). A file's response headers
+//! A URL `file:///path` names `path` as the board's [`Storage`](crate::storage::Storage)
+//! takes it (under QEMU, relative to the folder QEMU runs in: semihosting opens host
+//! paths relative to QEMU's working directory). A file's response headers
 //! are the lines of its sidecar `<file>.headers`, one `Name: value` per line (names
 //! compared without regard to case, as HTTP's are: RFC 9110 §5.1), so a capture of an
 //! ICY stream plays as the radio stream it came from (`icy-metaint`, `content-type`).
@@ -10,7 +11,7 @@
 /// The sidecar's suffix: `<file>.headers`.
 pub const SUFFIX: &str = ".headers";
 
-/// The host path a `file:///path` URL names (`path`, relative to QEMU's folder);
+/// The storage path a `file:///path` URL names (`path`);
 /// `None` for another scheme or an empty path.
 pub fn file_path(url: &str) -> Option<&str> {
     url.strip_prefix("file:///").filter(|p| !p.is_empty())
