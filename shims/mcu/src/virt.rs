@@ -35,6 +35,7 @@ pub struct DecoderModel {
     registers: [u16; 16],
     end_fill_byte: u16,
     since_cancel: u32,
+    clock: Option<fn() -> u64>,
     /// SDI bytes taken, in all.
     pub received: u64,
     /// SDI writes larger than the free room (DREQ broken by the driver).
@@ -53,9 +54,21 @@ impl DecoderModel {
             registers: [0; 16],
             end_fill_byte: 0,
             since_cancel: 0,
+            clock: None,
             received: 0,
             overruns: 0,
         }
+    }
+
+    /// The chip plays on `clock` (µs, the clock `now_us` was read from) by itself:
+    /// each read of DREQ first plays the buffer up to `clock()`, so a driver that
+    /// waits for DREQ (before an SCI access, §7.4) sees it rise as the buffer drains,
+    /// as it does on the real chip. Without a clock the model plays only when
+    /// [`DecoderModel::advance`] is called.
+    #[must_use]
+    pub fn on_clock(mut self, clock: fn() -> u64) -> Self {
+        self.clock = Some(clock);
+        self
     }
 
     /// Plays the stream buffer up to `now_us` (time never goes back).
@@ -223,7 +236,11 @@ impl PinErrorType for ModelDreq<'_> {
 
 impl InputPin for ModelDreq<'_> {
     fn is_high(&mut self) -> Result<bool, Infallible> {
-        Ok(self.0.borrow().dreq())
+        let mut model = self.0.borrow_mut();
+        if let Some(clock) = model.clock {
+            model.advance(i64::try_from(clock()).unwrap_or(i64::MAX));
+        }
+        Ok(model.dreq())
     }
 
     fn is_low(&mut self) -> Result<bool, Infallible> {

@@ -169,3 +169,66 @@ fn a_new_byte_rate_applies_from_when_it_is_set() {
     model.advance(2000);
     assert_eq!(model.level(), 999);
 }
+
+std::thread_local! {
+    /// Microseconds of a test clock that only a [`Spin`] delay moves (one per test
+    /// thread).
+    static SPIN_US: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+fn spin_clock() -> u64 {
+    SPIN_US.with(core::cell::Cell::get)
+}
+
+/// A delay that busy-waits on the board's clock (as a firmware's does): it moves the
+/// clock and nothing else.
+struct Spin;
+
+impl DelayNs for Spin {
+    fn delay_ns(&mut self, ns: u32) {
+        SPIN_US.with(|us| us.set(us.get() + u64::from(ns.div_ceil(1000))));
+    }
+}
+
+/// A chip whose stream buffer is full (DREQ low), fed until the model refuses.
+fn full_chip(
+    model: &RefCell<DecoderModel>,
+) -> Vs1053<ModelSci<'_>, ModelSdi<'_>, ModelDreq<'_>, Reset, Spin, (), 4096> {
+    let mut chip = Vs1053::new(
+        ModelSci(model),
+        ModelSdi(model),
+        ModelDreq(model),
+        Reset,
+        Spin,
+        (),
+    );
+    chip.init(0x20, 0x20).unwrap();
+    chip.push(&[0x55; 4096]);
+    chip.pump().unwrap();
+    assert!(!model.borrow().dreq());
+    chip
+}
+
+#[test]
+fn a_volume_write_waits_for_dreq_while_a_clocked_model_plays_its_full_buffer() {
+    let model = RefCell::new(DecoderModel::new(16_000, spin_clock() as i64).on_clock(spin_clock));
+    let mut chip = full_chip(&model);
+    let before = spin_clock();
+    chip.set_volume(0x10, 0x10).unwrap();
+    assert_eq!(model.borrow().register(reg::VOL), 0x1010);
+    // 32 bytes at 16 000 B/s: DREQ rose after about 2 ms of waiting.
+    let waited = spin_clock() - before;
+    assert!((1_900..=2_200).contains(&waited), "{waited} us");
+    assert_eq!(model.borrow().overruns, 0);
+}
+
+#[test]
+fn a_model_without_a_clock_keeps_dreq_low_through_the_drivers_wait() {
+    let model = RefCell::new(DecoderModel::new(16_000, spin_clock() as i64));
+    let mut chip = full_chip(&model);
+    assert_eq!(
+        chip.set_volume(0x10, 0x10),
+        Err(crate::vs1053::Error::NotReady)
+    );
+    assert_eq!(model.borrow().register(reg::VOL), 0x2020);
+}

@@ -122,9 +122,10 @@ impl Mps2 {
     /// The port on the board's clock (`uptime`, µs since boot; port time is
     /// `epoch_us` plus it), with the panel and the decoder chip brought up.
     pub fn port(uptime: fn() -> u64, epoch_us: i64) -> Mps2Port {
-        // The chip lives as long as the firmware.
+        // The chip lives as long as the firmware, and plays on the board's clock (so
+        // DREQ rises while the driver waits for it).
         let model: &'static RefCell<DecoderModel> = Box::leak(Box::new(RefCell::new(
-            DecoderModel::new(DEFAULT_BYTE_RATE, micros(uptime())),
+            DecoderModel::new(DEFAULT_BYTE_RATE, micros(uptime())).on_clock(uptime),
         )));
         let observer = SdiLog::default();
         let board = Mps2 {
