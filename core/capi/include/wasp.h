@@ -94,6 +94,11 @@ typedef struct wasp_config {
   uint64_t fuel_per_tick;
   /** Media-store budget, bytes (0: preset). */
   uint64_t media_store_bytes;
+  /* --- API 1.1 --- */
+  /** Interpreter fuel for the module's `wasp_init` (0: preset). */
+  uint64_t init_fuel;
+  /** Bytes of images the module may upload (0: preset). */
+  uint64_t image_bytes;
 } wasp_config;
 
 /** A QoE snapshot (the ABI's `QoeReport`), the module's latest. */

@@ -143,8 +143,9 @@ pub(crate) unsafe fn read_versioned<T: Default>(
 
 /// Bytes of a v1.0 `wasp_port` (through `kv_delete`).
 const PORT_V1_SIZE: usize = core::mem::size_of::<sys::wasp_port>();
-/// Bytes of a v1.0 `wasp_config`.
-const CONFIG_V1_SIZE: usize = core::mem::size_of::<sys::wasp_config>();
+/// Bytes of a v1.0 `wasp_config` (through `media_store_bytes`; 1.1 appended
+/// `init_fuel` and `image_bytes`).
+const CONFIG_V1_SIZE: usize = core::mem::offset_of!(sys::wasp_config, init_fuel);
 
 fn limits(config: &sys::wasp_config) -> Result<Limits, sys::wasp_status> {
     let mut l = match config.limits_preset {
@@ -165,6 +166,10 @@ fn limits(config: &sys::wasp_config) -> Result<Limits, sys::wasp_status> {
     if config.fuel_per_tick != 0 {
         l.fuel_per_tick = config.fuel_per_tick;
     }
+    if config.init_fuel != 0 {
+        l.init_fuel = config.init_fuel;
+    }
+    l.image_bytes = size(config.image_bytes, l.image_bytes)?;
     Ok(l)
 }
 
@@ -531,4 +536,31 @@ pub unsafe extern "C" fn wasp_runtime_last_error(
         unsafe { out_len.write(len) };
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_1_1_limits_apply_and_zero_keeps_the_preset() {
+        let config = sys::wasp_config {
+            limits_preset: sys::WASP_LIMITS_SMALL,
+            init_fuel: 20_000_000,
+            image_bytes: 48 * 1024,
+            ..Default::default()
+        };
+        let l = limits(&config).unwrap_or_else(|_| Limits::default());
+        assert_eq!((l.init_fuel, l.image_bytes), (20_000_000, 48 * 1024));
+        let preset = limits(&sys::wasp_config {
+            limits_preset: sys::WASP_LIMITS_SMALL,
+            ..Default::default()
+        })
+        .unwrap_or_else(|_| Limits::default());
+        let small = Limits::small();
+        assert_eq!(
+            (preset.init_fuel, preset.image_bytes),
+            (small.init_fuel, small.image_bytes)
+        );
+    }
 }

@@ -115,7 +115,12 @@ pub(crate) fn destroy(ptr: *mut sys::wasp_runtime) -> sys::wasp_status {
     // and was just removed, so no other call can reach it again.
     let mut handle = unsafe { Box::from_raw(ptr.cast::<Handle>()) };
     handle.magic = 0;
-    match contain(move || drop(handle)) {
+    // Unloading closes what the module held through the port (fetches, decoders,
+    // images: a C port's raster frees its copies), as `wasp.h` promises.
+    match contain(move || {
+        handle.runtime.unload();
+        drop(handle);
+    }) {
         Some(()) => sys::WASP_OK,
         None => sys::WASP_ERR_INTERNAL,
     }

@@ -320,11 +320,13 @@ pub unsafe extern "C" fn wasp_raster_image_free(
     id: u32,
 ) -> sys::wasp_status {
     with(raster, |r| {
-        r.images
-            .0
-            .remove(&id)
-            .map(drop)
-            .ok_or(sys::WASP_ERR_NOT_FOUND)
+        r.images.0.remove(&id).ok_or(sys::WASP_ERR_NOT_FOUND)?;
+        if r.images.0.is_empty() {
+            // An emptied map keeps its last node (~360 B): give it back, so a firmware
+            // sees its heap return to where it was once a module's images are gone.
+            r.images = Library::default();
+        }
+        Ok(())
     })
 }
 

@@ -89,3 +89,27 @@ fn config_overrides_apply() {
         assert_eq!(wasp::wasp_runtime_destroy(rt), sys::WASP_OK);
     }
 }
+
+#[test]
+fn a_v1_0_config_without_the_appended_fields_is_accepted() {
+    let p = port();
+    let v1_0 = std::mem::offset_of!(sys::wasp_config, init_fuel) as u32;
+    for (size, expected) in [(v1_0, sys::WASP_OK), (v1_0 - 8, sys::WASP_ERR_VERSION)] {
+        let config = sys::wasp_config {
+            struct_size: size,
+            limits_preset: sys::WASP_LIMITS_SMALL,
+            ..Default::default()
+        };
+        let mut rt = std::ptr::null_mut();
+        unsafe {
+            assert_eq!(
+                wasp::wasp_runtime_new(&p, &config, &mut rt),
+                expected,
+                "{size}"
+            );
+            if expected == sys::WASP_OK {
+                assert_eq!(wasp::wasp_runtime_destroy(rt), sys::WASP_OK);
+            }
+        }
+    }
+}

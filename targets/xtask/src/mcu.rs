@@ -8,6 +8,9 @@ use std::process::Command;
 
 use crate::{cargo, root, run};
 
+#[path = "mcu_c.rs"]
+mod mcu_c;
+
 /// The board folders that boot under QEMU.
 const BOARDS: &[&str] = &["targets/mcu-mps2-an386", "targets/mcu-mps2-an500"];
 /// The defmt decoder the boards' runners pipe QEMU's output through.
@@ -69,6 +72,7 @@ pub fn mcu() -> Result<(), String> {
                 .env("PATH", path()),
         )?;
     }
+    mcu_c::run_c_firmware()?;
     let first = root().join(BOARDS.first().copied().unwrap_or_default());
     run(
         "mcu firmware with RTT logging (hardware only: built, not run)",
