@@ -8,6 +8,7 @@ use std::time::Instant;
 mod cross;
 mod mcu;
 mod package;
+mod size;
 mod sysroot;
 mod tv_image;
 
@@ -22,8 +23,9 @@ cargo xtask <command>
             firmware size report, docs, benchmarks compiled (not run), every
             fuzz target for 10 s
   modules   write the player modules to target/modules/*.wasm and print their sizes
-  size      build the minimal Cortex-M firmware embedding wasp-core and print its
-            flash and RAM use
+  size      build every Cortex-M firmware (targets/mcu-*) and the bare wasmi
+            reference (hardware-tests/mcu/bare-wasmi) and print each one's flash,
+            RAM and flash by crate, and what each adds over bare wasmi
   cross     libwasp for aarch64 and armv7 Linux (release), the C programs of
             core/capi/tests/c cross-compiled against it and run under qemu-user,
             their output compared with x86_64's; prints the libraries' sizes per
@@ -58,7 +60,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(rest),
         Some("test") => test(),
         Some("modules") => modules(),
-        Some("size") => size().map(|_| ()),
+        Some("size") => size::size(),
         Some("cross") => cross::cross(),
         Some("mcu") => mcu::mcu(),
         Some("package") => package::package(rest),
@@ -179,7 +181,7 @@ fn test() -> Result<(), String> {
             ]),
         )?;
     }
-    size()?;
+    size::size()?;
     run(
         "docs",
         cargo().env("RUSTDOCFLAGS", "-D warnings").args([
@@ -339,50 +341,6 @@ fn llvm_tool(name: &str) -> PathBuf {
     Path::new(&sysroot)
         .join("lib/rustlib/x86_64-unknown-linux-gnu/bin")
         .join(name)
-}
-
-/// Flash and RAM of the minimal firmware, from `llvm-size` (rustup's llvm-tools).
-fn size() -> Result<(u64, u64), String> {
-    let target = "thumbv7em-none-eabihf";
-    run(
-        "firmware size build",
-        cargo().args([
-            "build",
-            "-p",
-            "wasp-mcu-minimal",
-            "--target",
-            target,
-            "--profile",
-            "firmware",
-        ]),
-    )?;
-    let elf = root().join(format!("target/{target}/firmware/wasp-mcu-minimal"));
-    let tool = llvm_tool("llvm-size");
-    let out = Command::new(&tool).arg(&elf).output().map_err(|e| {
-        format!(
-            "{}: {e} (install with `rustup component add llvm-tools`)",
-            tool.display()
-        )
-    })?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    // Berkeley format: text data bss dec hex filename
-    let fields: Vec<u64> = text
-        .lines()
-        .nth(1)
-        .unwrap_or_default()
-        .split_whitespace()
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let [text_bytes, data, bss, ..] = fields[..] else {
-        return Err(format!("unexpected llvm-size output:\n{text}"));
-    };
-    let (flash, ram) = (text_bytes + data, data + bss);
-    println!(
-        "==> firmware ({target}, profile firmware): flash {flash} bytes ({:.1} KiB), RAM {ram} bytes ({:.1} KiB, the heap included)",
-        flash as f64 / 1024.0,
-        ram as f64 / 1024.0
-    );
-    Ok((flash, ram))
 }
 
 /// The wasm size each engine component adds: `wasp-engine-bench` built with

@@ -22,7 +22,7 @@ fn tools() -> PathBuf {
 }
 
 /// `PATH` with the project's tools first.
-fn path() -> std::ffi::OsString {
+pub(crate) fn path() -> std::ffi::OsString {
     let mut paths = vec![tools().join("bin")];
     if let Some(p) = std::env::var_os("PATH") {
         paths.extend(std::env::split_paths(&p));
@@ -30,7 +30,7 @@ fn path() -> std::ffi::OsString {
     std::env::join_paths(paths).unwrap_or_default()
 }
 
-fn has(tool: &str) -> bool {
+pub(crate) fn has(tool: &str) -> bool {
     Command::new(tool)
         .arg("--version")
         .env("PATH", path())
