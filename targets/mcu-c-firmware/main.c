@@ -91,9 +91,20 @@ static int platform_up(const wasp_port *vt) {
 /* Plays until the stream has ended and the chip has played it out, or the bound. */
 static int play(wasp_runtime *rt) {
   uint32_t ticks = 0, keys = 0;
+  uint64_t longest = 0, longest_drawing = 0, longest_at = 0, later = 0, later_drawing = 0;
   while (!(port.state == WASP_STATE_ENDED && port_drained(&port)) && board_uptime_us() < RUN_US) {
     int64_t next = 0;
+    uint64_t before = board_uptime_us(), drawing = port.drawing_us;
     wasp_status s = wasp_runtime_tick(rt, now(), &next);
+    if (board_uptime_us() - before > longest) {
+      longest = board_uptime_us() - before;
+      longest_drawing = port.drawing_us - drawing;
+      longest_at = ticks + 1;
+    }
+    if (ticks > 0 && board_uptime_us() - before > later) {
+      later = board_uptime_us() - before;
+      later_drawing = port.drawing_us - drawing;
+    }
     if (s != WASP_OK) {
       last_error(rt, "tick");
       return 0;
@@ -118,6 +129,12 @@ static int play(wasp_runtime *rt) {
   }
   board_log("INFO  ran %lu ticks, %lu key presses, module logged %lu lines", (unsigned long)ticks,
             (unsigned long)keys, (unsigned long)port.lines);
+  board_log("measure: audio module: longest tick (tick %lu) %lu us, %lu instructions, of which %lu us in the port's "
+            "draw and present (rendering into the raster, hashing the plane)",
+            (unsigned long)longest_at, (unsigned long)longest, (unsigned long)(longest * INSNS_PER_US),
+            (unsigned long)longest_drawing);
+  board_log("measure: audio module: longest tick after the first %lu us, %lu instructions, of which %lu us in draw "
+            "and present", (unsigned long)later, (unsigned long)(later * INSNS_PER_US), (unsigned long)later_drawing);
   return port.state == WASP_STATE_ENDED;
 }
 
@@ -203,10 +220,14 @@ int main(void) {
     return 1;
   }
   size_t audio_len = (size_t)(module_audio_end - module_audio);
+  uint64_t before = board_uptime_us();
   if (wasp_runtime_load(rt, module_audio, audio_len) != WASP_OK) {
     last_error(rt, "load");
     return 1;
   }
+  uint64_t took = board_uptime_us() - before;
+  board_log("measure: audio module: wasp_runtime_load (validate, translate, wasp_init) %lu us, %lu instructions",
+            (unsigned long)took, (unsigned long)(took * INSNS_PER_US));
   board_log("INFO  loaded audio (%lu B), heap in use %lu B", (unsigned long)audio_len, (unsigned long)heap().in_use);
   int ended = play(rt);
 

@@ -300,12 +300,15 @@ static void image_update(void *user, uint32_t id, const wasp_rect *rect, const u
 static void image_free(void *user, uint32_t id) { (void)wasp_raster_image_free(self(user)->raster, id); }
 
 static void draw(void *user, const uint8_t *records, size_t len) {
+  uint64_t start = uptime();
   wasp_status s = wasp_raster_draw(self(user)->raster, records, len, NULL);
   if (s != WASP_OK) board_log("ERROR draw list refused: %s", wasp_status_name(s));
+  self(user)->drawing_us += uptime() - start;
 }
 
 static void present(void *user) {
   board_port *p = self(user);
+  uint64_t start = uptime();
   const uint8_t *plane = NULL;
   size_t len = 0;
   if (wasp_raster_plane(p->raster, &plane, &len) != WASP_OK) {
@@ -321,6 +324,7 @@ static void present(void *user) {
   p->frames++;
   board_log("INFO  frame %lu: graphics %s", (unsigned long)p->frames, hex);
   (void)wasp_raster_end_frame(p->raster);
+  p->drawing_us += uptime() - start;
 }
 
 /* ---------------------------------------------------------------------------- */

@@ -34,6 +34,7 @@ typedef struct board_port {
   int quiet;            /* count log lines without printing them */
   uint32_t lines, frames, units;
   uint64_t random; /* the random_fill state */
+  uint64_t drawing_us; /* time inside draw and present (rendering, hashing), summed */
   port_fetch fetches[PORT_FETCHES];
   int decoder_open, end_of_stream;
   chip chip;
