@@ -2,7 +2,8 @@
  * The port conformance suite (wasp_conformance.h). Each check is a function of
  * the run's context returning PASS, FAIL (with the reason in `c->why`) or SKIP.
  * Codec, pixel-format and state numbers are the ABI's (docs/abi.md, crate
- * wasp-abi); the key-value and fetch semantics are those of wasp_port.h.
+ * wasp-abi); the key-value and fetch semantics are those of wasp_port.h. Sizes are
+ * printed as %lu: the printf of newlib-nano on microcontrollers has no %zu.
  */
 #include "wasp_conformance.h"
 
@@ -370,12 +371,14 @@ static int fetch_delivers_the_exact_body(ctx *c) {
     st = fetch_read(c, id, buf, sizeof buf, &n);
     if (st == WASP_OK) {
       if (n > sizeof buf) {
-        result = fail(c, "%s: read reported %zu bytes into %zu", url, n, sizeof buf);
+        result = fail(c, "%s: read reported %lu bytes into %lu", url, (unsigned long)n,
+                      (unsigned long)sizeof buf);
         break;
       }
       if (got + n > c->h->fetchable_len ||
           memcmp(buf, c->h->fetchable_body + got, n) != 0) {
-        result = fail(c, "%s: bytes %zu..%zu differ from the body", url, got, got + n);
+        result = fail(c, "%s: bytes %lu..%lu differ from the body", url,
+                      (unsigned long)got, (unsigned long)(got + n));
         break;
       }
       got += n;
@@ -384,7 +387,8 @@ static int fetch_delivers_the_exact_body(ctx *c) {
     } else if (st == WASP_ERR_END_OF_STREAM) {
       wasp_fetch_info info = fetch_info(c, id);
       if (got != c->h->fetchable_len) {
-        result = fail(c, "%s: got %zu bytes, expected %zu", url, got, c->h->fetchable_len);
+        result = fail(c, "%s: got %lu bytes, expected %lu", url, (unsigned long)got,
+                      (unsigned long)c->h->fetchable_len);
       } else if (info.state != WASP_FETCH_DONE || info.received != got) {
         result = fail(c, "%s: after the end, state %u and %llu bytes received", url,
                       info.state, (unsigned long long)info.received);
@@ -456,7 +460,8 @@ static int kv_outputs_only_when_they_fit(ctx *c) {
   size_t n = 0;
   wasp_status st = kv_get(c, key, small, sizeof small, &n);
   kv_delete(c, key);
-  ENSURE(c, st == WASP_OK && n == 10, "a short buffer must get the full length: %d, %zu", st, n);
+  ENSURE(c, st == WASP_OK && n == 10, "a short buffer must get the full length: %d, %lu", st,
+         (unsigned long)n);
   ENSURE(c, memcmp(small, untouched, sizeof small) == 0, "a short buffer must be left untouched");
   return PASS;
 }
@@ -476,7 +481,7 @@ static int kv_survives_a_crash(ctx *c) {
   wasp_status st = kv_get(c, kept, out, sizeof out, &n);
   ENSURE(c, st == WASP_OK, "a value set before the crash reads as %d", st);
   ENSURE(c, n == 15 && memcmp(out, "after the crash", 15) == 0,
-         "a value set before the crash reads back as %zu other bytes", n);
+         "a value set before the crash reads back as %lu other bytes", (unsigned long)n);
   ENSURE(c, kv_get(c, gone, out, sizeof out, &n) == WASP_ERR_NOT_FOUND,
          "a key deleted before the crash is back");
   kv_delete(c, kept);
@@ -538,8 +543,8 @@ static int decrypt_matches_the_aes_test_vector(ctx *c) {
   wasp_status st = decrypt(c, WASP_CIPHER_CBC, key, iv, data, sizeof data, &n);
   if (!offered && st == WASP_ERR_UNSUPPORTED) return skip(c, "no bulk crypto");
   ENSURE(c, st == WASP_OK, "decrypt: %d (crypto %s)", st, offered ? "offered" : "not offered");
-  ENSURE(c, n == 16 && memcmp(data, plain, 16) == 0, "decrypt gave %zu bytes, not the plaintext",
-         n);
+  ENSURE(c, n == 16 && memcmp(data, plain, 16) == 0, "decrypt gave %lu bytes, not the plaintext",
+         (unsigned long)n);
   return PASS;
 }
 
@@ -675,7 +680,8 @@ int wasp_conformance_run(wasp_port **port, const wasp_conformance_harness *harne
     print(harness, line);
   }
   *port = c.port;
-  snprintf(line, sizeof line, "%zu checks, %d failed, %d skipped", CHECK_COUNT, failed, skipped);
+  snprintf(line, sizeof line, "%lu checks, %d failed, %d skipped", (unsigned long)CHECK_COUNT,
+           failed, skipped);
   print(harness, line);
   return failed;
 }
