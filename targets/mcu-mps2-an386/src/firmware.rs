@@ -14,6 +14,7 @@ use wasp_core::abi::key::{Key, KeyAction};
 use wasp_core::abi::player::PlayerState;
 use wasp_core::{Fault, FaultKind, HostEvent, Limits, LoadError, RunError, Runtime, Tick};
 use wasp_shim_mcu::buttons::{Active, Button, Buttons};
+use wasp_shim_mcu::port::VOLUME_KEY;
 
 #[cfg(feature = "rtt")]
 use defmt_rtt as _;
@@ -23,7 +24,7 @@ use defmt_semihosting as _;
 use crate::keys::{bouncy_press, two_presses, ScriptedPin};
 use crate::mps2::{HOLD_US, PRESS_MUTE, PRESS_VOLUME_DOWN, PRESS_VOLUME_UP};
 use crate::panel::hex;
-use crate::port::{Mps2, Mps2Port};
+use crate::port::{kv_store, KvFlash, Mps2, Mps2Port, KV_BYTES};
 use crate::{board, clock, stack, trap};
 
 /// The heap allocator with a count of the bytes in use and their peak.
@@ -193,6 +194,8 @@ fn log_fault(fault: &Fault) {
 fn main() -> ! {
     static mut HEAP_MEM: [MaybeUninit<u8>; board::HEAP_BYTES] =
         [MaybeUninit::uninit(); board::HEAP_BYTES];
+    // The key-value store's NOR flash, erased (FFh) at boot.
+    static mut KV_FLASH: [u8; KV_BYTES] = [0xFF; KV_BYTES];
     // SAFETY: called once, before any allocation; `HEAP_MEM` is only used here
     // (cortex-m-rt's `#[entry]` makes this `static mut` a unique `&mut`).
     #[allow(unsafe_code)]
@@ -223,7 +226,7 @@ fn main() -> ! {
         init_fuel: board::INIT_FUEL,
         ..Limits::small()
     };
-    let port = Mps2::port(uptime_us, board::EPOCH_US);
+    let port = Mps2::port(uptime_us, board::EPOCH_US, KvFlash::new(KV_FLASH));
     defmt::info!(
         "port up (panel, decoder chip), heap in use {=usize} B",
         HEAP.used.load(Ordering::Relaxed)
@@ -341,6 +344,7 @@ fn main() -> ! {
         HEAP.peak.load(Ordering::Relaxed)
     );
     defmt::info!("stack high-water {=usize} B", stack_bytes);
+    let kept = volume_survives_a_restart(runtime.port_mut());
     let contained = contain_faults(&mut runtime);
     if overflowed {
         defmt::error!("the stack reached the bottom of its region");
@@ -348,6 +352,10 @@ fn main() -> ! {
     }
     if !ended || overruns > 0 || sdi.bad_fill > 0 {
         defmt::error!("the stream did not play to its end cleanly");
+        exit(false)
+    }
+    if !kept {
+        defmt::error!("the volume was not kept in the key-value store");
         exit(false)
     }
     if !contained {
@@ -402,6 +410,29 @@ fn contain_faults(runtime: &mut Runtime<Mps2Port>) -> bool {
         after_all
     );
     after_first == after_all
+}
+
+/// The volume the keys set, read back through the port's `kv_get` after the store
+/// is reopened on its flash (as after a restart); logs it. Returns whether it is the
+/// volume the port has (Mute aside).
+fn volume_survives_a_restart(port: &mut Mps2Port) -> bool {
+    let Some(store) = port.take_kv() else {
+        return false;
+    };
+    let Some(reopened) = kv_store(store.release()) else {
+        return false;
+    };
+    port.set_kv(reopened);
+    let mut value = [0u8; 1];
+    let read = wasp_core::Port::kv_get(port, VOLUME_KEY, &mut value);
+    let volume = port.volume();
+    defmt::info!(
+        "key-value store reopened: {=str} = {=u8} half-dB (the volume: {=u8})",
+        core::str::from_utf8(VOLUME_KEY).unwrap_or(""),
+        value[0],
+        volume
+    );
+    read == Ok(1) && value[0] == volume
 }
 
 /// Port time now (µs): the board's epoch plus the uptime.

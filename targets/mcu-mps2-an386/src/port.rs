@@ -6,6 +6,10 @@
 //!   2048-byte buffer at the stream's byte rate (from the frames' sizes and durations)
 //!   on the board's clock; the driver's observer accounts every SDI byte
 //!   ([`crate::chip`]).
+//! * **Key-value store**: `wasp_shim_mcu::kv` over `wasp_shim_mcu::virt`'s NOR
+//!   flash in RAM, laid out as a Winbond W25Q-series SPI NOR (4 KiB sectors, erased
+//!   two at a time: 8 KiB pages; W25Q128JV datasheet §8.2.34 "Sector Erase"): 32 KiB,
+//!   erased at boot, so every run starts without stored values.
 //! * **Display**: an ST7789 bus that hashes what it is sent ([`crate::panel`]): each
 //!   present logs the graphics plane's md5 (the emulator's `graphics` md5: RGBA,
 //!   premultiplied, rows packed) and the panel bytes' md5.
@@ -18,15 +22,23 @@ use core::cell::RefCell;
 
 use md5::{Digest, Md5};
 use wasp_core::abi::player::{LogLevel, PlayerState};
+use wasp_shim_mcu::kv::KvStore;
 use wasp_shim_mcu::port::{state_name, Board, McuPort, PartError, Parts, StripeSink};
 use wasp_shim_mcu::storage::{ArmSemihost, Semihosting};
-use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi};
+use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi, RamFlash};
 
 use crate::chip::{SdiAccount, SdiLog, SdiReport};
 use crate::panel::{hex, PanelBus, Pin};
 
 /// The chip's decoding rate before a stream says its own (128 kbit/s).
 const DEFAULT_BYTE_RATE: u64 = 16_000;
+/// The key-value store's erase page: two 4 KiB sectors of the SPI NOR.
+pub const KV_PAGE: usize = 8192;
+/// The key-value store's flash: four pages.
+pub const KV_BYTES: usize = 4 * KV_PAGE;
+
+/// The key-value store's NOR flash.
+pub type KvFlash = RamFlash<'static, KV_PAGE>;
 
 /// The QEMU board's parts and what it keeps of them for its log.
 pub struct Mps2 {
@@ -58,6 +70,7 @@ impl Board for Mps2 {
     type PanelSpi = PanelBus;
     type PanelDc = Pin;
     type Frame = PlaneHash;
+    type Flash = KvFlash;
 
     /// The panel: 240 x 240 (the `mcu-audio` profile's display).
     const WIDTH: u16 = 240;
@@ -120,8 +133,9 @@ impl Board for Mps2 {
 
 impl Mps2 {
     /// The port on the board's clock (`uptime`, µs since boot; port time is
-    /// `epoch_us` plus it), with the panel and the decoder chip brought up.
-    pub fn port(uptime: fn() -> u64, epoch_us: i64) -> Mps2Port {
+    /// `epoch_us` plus it), with the panel and the decoder chip brought up, and the
+    /// key-value store on `flash` (erased, or as a previous port left it).
+    pub fn port(uptime: fn() -> u64, epoch_us: i64, flash: KvFlash) -> Mps2Port {
         // The chip lives as long as the firmware, and plays on the board's clock (so
         // DREQ rises while the driver waits for it).
         let model: &'static RefCell<DecoderModel> = Box::leak(Box::new(RefCell::new(
@@ -142,6 +156,7 @@ impl Mps2 {
             observer,
             panel_spi: PanelBus::default(),
             panel_dc: Pin,
+            kv: kv_store(flash),
         };
         let mut port = McuPort::new(board, parts, uptime, epoch_us);
         // The set-up commands are not part of any frame.
@@ -154,6 +169,15 @@ impl Mps2 {
     pub fn sdi_report(&self) -> (SdiReport, u32) {
         (self.sdi.borrow().report(), self.model.borrow().overruns)
     }
+}
+
+/// The store over the whole of `flash`; `None` (logged) if it does not suit.
+pub fn kv_store(flash: KvFlash) -> Option<KvStore<KvFlash>> {
+    let store = KvStore::new(flash, 0..KV_BYTES as u32);
+    if store.is_err() {
+        defmt::error!("key-value store: flash range unsuitable");
+    }
+    store.ok()
 }
 
 /// The clock's microseconds as the model takes them.

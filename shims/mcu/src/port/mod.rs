@@ -21,7 +21,11 @@
 //!   stripes of [`Board::STRIPE_ROWS`] rows through `wasp-raster`'s band canvas
 //!   ([`stripes::write_frame`]); the board sees each stripe's RGBA rows
 //!   ([`Board::frame_begin`], [`Board::frame_end`]).
-//! * **Volume**: [`McuPort::volume_key`] sets the chip's attenuation (`SCI_VOL`).
+//! * **Volume**: [`McuPort::volume_key`] sets the chip's attenuation (`SCI_VOL`) and
+//!   keeps it in the key-value store under [`VOLUME_KEY`]; the port starts at the
+//!   stored volume.
+//! * **Key-value store**: `kv_get`/`kv_set`/`kv_delete` go to [`KvStore`] over the
+//!   board's NOR flash, when the board has one ([`Parts::kv`]).
 
 extern crate alloc;
 
@@ -36,6 +40,7 @@ use alloc::vec::Vec;
 use embedded_hal::delay::DelayNs;
 use embedded_hal::digital::{InputPin, OutputPin};
 use embedded_hal::spi::SpiDevice;
+use embedded_storage::nor_flash::NorFlash;
 use wasp_core::abi::caps::{AudioOutputInfo, DecodingInfo, DecodingQuery, DisplayInfo};
 use wasp_core::abi::decoder::{
     DecoderConfig, DecoderState, DecoderStats, EncryptionInfo, MediaClockInfo, SampleInfo,
@@ -50,6 +55,7 @@ use wasp_core::abi::Status;
 use wasp_core::{DrawList, Port, PortId};
 use wasp_raster::{render_list, Canvas, Image, Images};
 
+use crate::kv::KvStore;
 use crate::st7789::St7789;
 use crate::storage::Storage;
 use crate::stripes;
@@ -70,6 +76,10 @@ pub const START_ATTENUATION: u8 = 0x20;
 pub const VOLUME_STEP: u8 = 8;
 /// `SCI_VOL`'s silence (§9.6.11).
 pub const SILENT: u8 = 0xFE;
+/// The key under which the port keeps the device's volume (the chip's attenuation,
+/// one byte, 0.5 dB steps; Mute is not kept) in the key-value store it shares with
+/// the module.
+pub const VOLUME_KEY: &[u8] = b"device.volume";
 
 /// Waits on the board's clock (µs since boot).
 pub struct Delay(pub fn() -> u64);
@@ -106,6 +116,8 @@ pub enum PartError {
     PanelInit,
     /// A frame did not reach the panel whole.
     PanelFrame,
+    /// The volume was not written to the key-value store.
+    KvVolume,
 }
 
 impl PartError {
@@ -118,6 +130,7 @@ impl PartError {
             PartError::ChipCancel => "decoder chip: cancel failed",
             PartError::PanelInit => "panel: init failed",
             PartError::PanelFrame => "panel: frame not sent",
+            PartError::KvVolume => "key-value store: volume not kept",
         }
     }
 }
@@ -143,6 +156,9 @@ pub trait Board {
     type PanelDc: OutputPin;
     /// What each presented frame's stripes go to ([`StripeSink`]; `()` for nothing).
     type Frame: StripeSink;
+    /// The NOR flash the key-value store lives on (erase pages of at least
+    /// [`crate::kv::MIN_PAGE`]).
+    type Flash: NorFlash;
 
     /// Visible panel width in pixels.
     const WIDTH: u16;
@@ -216,6 +232,8 @@ pub struct Parts<B: Board> {
     pub panel_spi: B::PanelSpi,
     /// The display's D/CX pin.
     pub panel_dc: B::PanelDc,
+    /// The key-value store (`None`: the port has none, `kv_*` are unsupported).
+    pub kv: Option<KvStore<B::Flash>>,
 }
 
 /// The decoder chip's driver on a board.
@@ -312,6 +330,9 @@ pub struct McuPort<B: Board> {
     panel: St7789<B::PanelSpi, B::PanelDc>,
     rgba: Vec<u8>,
     rgb565: Vec<u8>,
+    /// Boxed: the store's work buffer is 4.2 KiB, which the port's moves would
+    /// otherwise copy on the stack.
+    kv: Option<Box<KvStore<B::Flash>>>,
     attenuation: u8,
     /// The attenuation before Mute, while muted.
     muted: Option<u8>,
@@ -319,10 +340,19 @@ pub struct McuPort<B: Board> {
 
 impl<B: Board> McuPort<B> {
     /// The port on the board's clock (`uptime`, µs since boot; port time is
-    /// `epoch_us` plus it); brings the decoder chip (reset, clock, volume
-    /// [`START_ATTENUATION`]) and the panel up. A part that fails is reported to
-    /// [`Board::error`] and the port carries on without it.
+    /// `epoch_us` plus it); brings the decoder chip (reset, clock, the volume kept
+    /// under [`VOLUME_KEY`] or [`START_ATTENUATION`]) and the panel up. A part that
+    /// fails is reported to [`Board::error`] and the port carries on without it.
     pub fn new(mut board: B, parts: Parts<B>, uptime: fn() -> u64, epoch_us: i64) -> Self {
+        let mut kv = parts.kv.map(Box::new);
+        let attenuation = kv
+            .as_mut()
+            .and_then(|kv| {
+                let mut value = [0];
+                (kv.get(VOLUME_KEY, &mut value) == Ok(1)).then_some(value[0])
+            })
+            .unwrap_or(START_ATTENUATION)
+            .min(SILENT - 1);
         let mut decoder = Box::new(Vs1053::new(
             parts.sci,
             parts.sdi,
@@ -331,7 +361,7 @@ impl<B: Board> McuPort<B> {
             Delay(uptime),
             parts.observer,
         ));
-        if decoder.init(START_ATTENUATION, START_ATTENUATION).is_err() {
+        if decoder.init(attenuation, attenuation).is_err() {
             board.error(PartError::ChipReset);
         }
         let (x, y) = B::PANEL_OFFSET;
@@ -359,7 +389,8 @@ impl<B: Board> McuPort<B> {
             panel,
             rgba: vec![0; stripe * 4],
             rgb565: vec![0; stripe * 2],
-            attenuation: START_ATTENUATION,
+            kv,
+            attenuation,
             muted: None,
         }
     }
@@ -372,6 +403,28 @@ impl<B: Board> McuPort<B> {
     /// The board, to change.
     pub fn board_mut(&mut self) -> &mut B {
         &mut self.board
+    }
+
+    /// The chip's attenuation now, 0.5 dB steps.
+    pub fn attenuation(&self) -> u8 {
+        self.attenuation
+    }
+
+    /// The volume: the attenuation the volume keys set, Mute aside (what the port
+    /// keeps under [`VOLUME_KEY`]).
+    pub fn volume(&self) -> u8 {
+        self.muted.unwrap_or(self.attenuation)
+    }
+
+    /// Takes the key-value store out of the port (e.g. to reopen its flash as after
+    /// a restart); `kv_*` are unsupported until [`McuPort::set_kv`].
+    pub fn take_kv(&mut self) -> Option<KvStore<B::Flash>> {
+        self.kv.take().map(|kv| *kv)
+    }
+
+    /// Gives the port a key-value store.
+    pub fn set_kv(&mut self, kv: KvStore<B::Flash>) {
+        self.kv = Some(Box::new(kv));
     }
 
     /// The display's bus (e.g. to set aside what the panel's wake-up sent).
@@ -418,7 +471,8 @@ impl<B: Board> McuPort<B> {
 
     /// A volume key the device handles itself (the module leaves volume to the
     /// device): attenuation in 0.5 dB steps on the chip (`SCI_VOL`), 4 dB a press;
-    /// Mute toggles silence. Returns the attenuation now.
+    /// Mute toggles silence. The volume (not Mute) is kept under [`VOLUME_KEY`].
+    /// Returns the attenuation now.
     pub fn volume_key(&mut self, key: Key) -> u8 {
         self.attenuation = match key {
             Key::VolumeUp => self.attenuation.saturating_sub(VOLUME_STEP),
@@ -438,6 +492,15 @@ impl<B: Board> McuPort<B> {
             .is_err()
         {
             self.board.error(PartError::ChipVolume);
+        }
+        if matches!(key, Key::VolumeUp | Key::VolumeDown) {
+            let kept = self
+                .kv
+                .as_mut()
+                .map(|kv| kv.set(VOLUME_KEY, &[self.attenuation]));
+            if let Some(Err(_)) = kept {
+                self.board.error(PartError::KvVolume);
+            }
         }
         self.attenuation
     }
@@ -516,7 +579,12 @@ impl<B: Board> Port for McuPort<B> {
     }
 
     fn features(&mut self) -> u64 {
-        feature::GRAPHICS | feature::FETCH | feature::INPUT | feature::AUDIO_DECODE
+        let kv = if self.kv.is_some() {
+            feature::KV_STORE
+        } else {
+            0
+        };
+        feature::GRAPHICS | feature::FETCH | feature::INPUT | feature::AUDIO_DECODE | kv
     }
 
     fn fetch_open(&mut self, _: &FetchRequest, url: &str, _: &str) -> Result<PortId, Status> {
@@ -746,5 +814,20 @@ impl<B: Board> Port for McuPort<B> {
         self.counts.frames += 1;
         self.board
             .frame_end(frame, self.counts.frames, self.panel.bus_mut());
+    }
+
+    fn kv_get(&mut self, key: &[u8], out: &mut [u8]) -> Result<usize, Status> {
+        let kv = self.kv.as_mut().ok_or(Status::Unsupported)?;
+        Ok(kv.get(key, out)?)
+    }
+
+    fn kv_set(&mut self, key: &[u8], value: &[u8]) -> Result<(), Status> {
+        let kv = self.kv.as_mut().ok_or(Status::Unsupported)?;
+        Ok(kv.set(key, value)?)
+    }
+
+    fn kv_delete(&mut self, key: &[u8]) -> Result<(), Status> {
+        let kv = self.kv.as_mut().ok_or(Status::Unsupported)?;
+        Ok(kv.delete(key)?)
     }
 }
