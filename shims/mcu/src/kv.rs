@@ -219,8 +219,9 @@ impl<F: NorFlash> KvStore<F> {
         embassy_futures::block_on(self.map.erase_all()).map_err(map_error)
     }
 
-    /// Copies the value of `key` into `out` (as much as fits) and returns its full
-    /// length, as `kv_get` does.
+    /// Copies the value of `key` into `out` when it fits (a shorter `out` is left
+    /// untouched) and returns its full length, as `kv_get` does (ABI: outputs are
+    /// written only when they fit).
     ///
     /// # Errors
     /// [`KvError::NotFound`], [`KvError::InvalidArgument`] for a key out of bounds,
@@ -231,9 +232,8 @@ impl<F: NorFlash> KvStore<F> {
             embassy_futures::block_on(self.map.fetch_item::<Option<&[u8]>>(&mut self.buffer, &key))
                 .map_err(map_error)?;
         let value = found.flatten().ok_or(KvError::NotFound)?;
-        let n = value.len().min(out.len());
-        if let (Some(to), Some(from)) = (out.get_mut(..n), value.get(..n)) {
-            to.copy_from_slice(from);
+        if let Some(to) = out.get_mut(..value.len()) {
+            to.copy_from_slice(value);
         }
         Ok(value.len())
     }

@@ -12,7 +12,7 @@
 use core::cell::RefCell;
 use core::convert::Infallible;
 
-use embedded_hal::digital::{ErrorType as PinErrorType, InputPin};
+use embedded_hal::digital::{ErrorType as PinErrorType, InputPin, OutputPin};
 use embedded_hal::spi::{ErrorType as SpiErrorType, Operation, SpiDevice};
 use embedded_storage::nor_flash::{
     ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
@@ -167,6 +167,56 @@ impl DecoderModel {
             }
             _ => {}
         }
+    }
+}
+
+/// Random bytes for a board without a hardware generator (QEMU's mps2 machines have
+/// none): SplitMix64 (Steele, Lea, Flood, "Fast splittable pseudorandom number
+/// generators", OOPSLA 2014) from a seed. Not a source of secrets; a board with a
+/// TRNG (an STM32's RNG) fills from it instead.
+#[derive(Clone, Debug)]
+pub struct Prng(u64);
+
+impl Prng {
+    /// The generator from `seed` (the same seed, the same bytes: a deterministic run).
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Fills `buf`.
+    pub fn fill(&mut self, buf: &mut [u8]) {
+        for chunk in buf.chunks_mut(8) {
+            let word = self.next_u64().to_le_bytes();
+            chunk.copy_from_slice(word.get(..chunk.len()).unwrap_or_default());
+        }
+    }
+}
+
+/// An output pin no model reads: the panel's D/CX (a bus that records bytes takes
+/// commands and data alike) and the decoder chip's xRESET.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct UnreadPin;
+
+impl PinErrorType for UnreadPin {
+    type Error = Infallible;
+}
+
+impl OutputPin for UnreadPin {
+    fn set_low(&mut self) -> Result<(), Infallible> {
+        Ok(())
+    }
+
+    fn set_high(&mut self) -> Result<(), Infallible> {
+        Ok(())
     }
 }
 

@@ -6,25 +6,8 @@ use super::*;
 use crate::kv::KvStore;
 use crate::vs1053::{State, Vs1053};
 use embedded_hal::delay::DelayNs;
-use embedded_hal::digital::OutputPin;
 use std::vec;
 use std::vec::Vec;
-
-/// xRESET, which the model does not need.
-struct Reset;
-
-impl PinErrorType for Reset {
-    type Error = Infallible;
-}
-
-impl OutputPin for Reset {
-    fn set_low(&mut self) -> Result<(), Infallible> {
-        Ok(())
-    }
-    fn set_high(&mut self) -> Result<(), Infallible> {
-        Ok(())
-    }
-}
 
 /// A delay that moves the model's clock.
 struct Clock<'a>(&'a RefCell<DecoderModel>, &'a RefCell<i64>);
@@ -46,7 +29,7 @@ fn a_stream_plays_through_the_model_at_its_byte_rate_without_overrun() {
         ModelSci(&model),
         ModelSdi(&model),
         ModelDreq(&model),
-        Reset,
+        UnreadPin,
         Clock(&model, &now),
         |bytes: &[u8]| seen.borrow_mut().extend_from_slice(bytes),
     );
@@ -86,7 +69,7 @@ fn a_cancel_empties_the_model_and_returns_to_idle() {
         ModelSci(&model),
         ModelSdi(&model),
         ModelDreq(&model),
-        Reset,
+        UnreadPin,
         Clock(&model, &now),
         (),
     );
@@ -193,12 +176,12 @@ impl DelayNs for Spin {
 /// A chip whose stream buffer is full (DREQ low), fed until the model refuses.
 fn full_chip(
     model: &RefCell<DecoderModel>,
-) -> Vs1053<ModelSci<'_>, ModelSdi<'_>, ModelDreq<'_>, Reset, Spin, (), 4096> {
+) -> Vs1053<ModelSci<'_>, ModelSdi<'_>, ModelDreq<'_>, UnreadPin, Spin, (), 4096> {
     let mut chip = Vs1053::new(
         ModelSci(model),
         ModelSdi(model),
         ModelDreq(model),
-        Reset,
+        UnreadPin,
         Spin,
         (),
     );
@@ -231,4 +214,21 @@ fn a_model_without_a_clock_keeps_dreq_low_through_the_drivers_wait() {
         Err(crate::vs1053::Error::NotReady)
     );
     assert_eq!(model.borrow().register(reg::VOL), 0x2020);
+}
+
+#[test]
+fn the_prng_repeats_per_seed_and_its_fills_vary() {
+    let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
+    let mut prng = Prng::new(7);
+    prng.fill(&mut a);
+    prng.fill(&mut b);
+    assert_ne!(a, b);
+    assert_ne!(a, [0; 32]);
+    let mut again = [0u8; 32];
+    Prng::new(7).fill(&mut again);
+    assert_eq!(again, a);
+    // A length that is not a whole number of words is filled to its end.
+    let mut odd = [0u8; 13];
+    Prng::new(7).fill(&mut odd);
+    assert_eq!(odd, a[..13]);
 }

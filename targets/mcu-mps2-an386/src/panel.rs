@@ -1,10 +1,9 @@
 //! The display's bus under QEMU: an ST7789's SPI whose every byte (commands, window
 //! addresses, RGB565 pixels) goes into an md5, so each presented frame is one hash in
-//! the log; and its D/CX pin, which nothing reads.
+//! the log.
 
 use core::convert::Infallible;
 
-use embedded_hal::digital::{ErrorType as PinErrorType, OutputPin};
 use embedded_hal::spi::{ErrorType, Operation, SpiDevice};
 use md5::{Digest, Md5};
 
@@ -35,25 +34,6 @@ impl SpiDevice for PanelBus {
                 self.bytes += bytes.len() as u64;
             }
         }
-        Ok(())
-    }
-}
-
-/// An output pin the models do not read: the panel's D/CX (the bus hashes commands
-/// and data alike) and the decoder chip's xRESET.
-#[derive(Debug, Default)]
-pub struct Pin;
-
-impl PinErrorType for Pin {
-    type Error = Infallible;
-}
-
-impl OutputPin for Pin {
-    fn set_low(&mut self) -> Result<(), Infallible> {
-        Ok(())
-    }
-
-    fn set_high(&mut self) -> Result<(), Infallible> {
         Ok(())
     }
 }

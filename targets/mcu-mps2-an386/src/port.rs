@@ -6,6 +6,8 @@
 //!   2048-byte buffer at the stream's byte rate (from the frames' sizes and durations)
 //!   on the board's clock; the driver's observer accounts every SDI byte
 //!   ([`crate::chip`]).
+//! * **Random bytes**: `wasp_shim_mcu::virt::Prng` from a fixed seed (the machines
+//!   have no generator).
 //! * **Key-value store**: `wasp_shim_mcu::kv` over `wasp_shim_mcu::virt`'s NOR
 //!   flash in RAM, laid out as a Winbond W25Q-series SPI NOR (4 KiB sectors, erased
 //!   two at a time: 8 KiB pages; W25Q128JV datasheet §8.2.34 "Sector Erase"): 32 KiB,
@@ -25,13 +27,16 @@ use wasp_core::abi::player::{LogLevel, PlayerState};
 use wasp_shim_mcu::kv::KvStore;
 use wasp_shim_mcu::port::{state_name, Board, McuPort, PartError, Parts, StripeSink};
 use wasp_shim_mcu::storage::{ArmSemihost, Semihosting};
-use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi, RamFlash};
+use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi, Prng, RamFlash, UnreadPin};
 
 use crate::chip::{SdiAccount, SdiLog, SdiReport};
-use crate::panel::{hex, PanelBus, Pin};
+use crate::panel::{hex, PanelBus};
 
 /// The chip's decoding rate before a stream says its own (128 kbit/s).
 const DEFAULT_BYTE_RATE: u64 = 16_000;
+/// The seed of the board's random bytes (the mps2 machines have no generator; a
+/// fixed seed keeps the run deterministic).
+const RANDOM_SEED: u64 = 0x7761_7370;
 /// The key-value store's erase page: two 4 KiB sectors of the SPI NOR.
 pub const KV_PAGE: usize = 8192;
 /// The key-value store's flash: four pages.
@@ -44,6 +49,7 @@ pub type KvFlash = RamFlash<'static, KV_PAGE>;
 pub struct Mps2 {
     model: &'static RefCell<DecoderModel>,
     sdi: Rc<RefCell<SdiAccount>>,
+    random: Prng,
     /// The graphics plane's md5 of the last present.
     pub last_plane: [u8; 16],
 }
@@ -65,10 +71,10 @@ impl Board for Mps2 {
     type Sci = ModelSci<'static>;
     type Sdi = ModelSdi<'static>;
     type Dreq = ModelDreq<'static>;
-    type ChipReset = Pin;
+    type ChipReset = UnreadPin;
     type Observer = SdiLog;
     type PanelSpi = PanelBus;
-    type PanelDc = Pin;
+    type PanelDc = UnreadPin;
     type Frame = PlaneHash;
     type Flash = KvFlash;
 
@@ -85,6 +91,10 @@ impl Board for Mps2 {
             LogLevel::Info => defmt::info!("module: {=str}", line),
             _ => defmt::debug!("module: {=str}", line),
         }
+    }
+
+    fn random_fill(&mut self, buf: &mut [u8]) {
+        self.random.fill(buf);
     }
 
     fn state(&mut self, state: PlayerState) {
@@ -145,6 +155,7 @@ impl Mps2 {
         let board = Mps2 {
             model,
             sdi: observer.0.clone(),
+            random: Prng::new(RANDOM_SEED),
             last_plane: [0; 16],
         };
         let parts = Parts {
@@ -152,10 +163,10 @@ impl Mps2 {
             sci: ModelSci(model),
             sdi: ModelSdi(model),
             dreq: ModelDreq(model),
-            chip_reset: Pin,
+            chip_reset: UnreadPin,
             observer,
             panel_spi: PanelBus::default(),
-            panel_dc: Pin,
+            panel_dc: UnreadPin,
             kv: kv_store(flash),
         };
         let mut port = McuPort::new(board, parts, uptime, epoch_us);

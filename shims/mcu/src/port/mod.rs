@@ -174,6 +174,10 @@ pub trait Board {
     /// A line the module (or the runtime) logged.
     fn log(&mut self, level: LogLevel, line: &str);
 
+    /// Fills `buf` with random bytes (the board's TRNG; `virt::Prng` where it has
+    /// none).
+    fn random_fill(&mut self, buf: &mut [u8]);
+
     /// The player's state changed to `state`.
     fn state(&mut self, state: PlayerState) {
         let _ = state;
@@ -324,6 +328,9 @@ pub struct McuPort<B: Board> {
     decoder: Box<Decoder<B>>,
     decoder_open: bool,
     end_of_stream: bool,
+    /// Flushed, and nothing submitted since: what the chip's buffer holds is the
+    /// cancel sequence's fill, not stream.
+    flushed: bool,
     clock: Clock,
     images: BTreeMap<PortId, StoredImage>,
     lists: Vec<Vec<u8>>,
@@ -383,6 +390,7 @@ impl<B: Board> McuPort<B> {
             decoder,
             decoder_open: false,
             end_of_stream: false,
+            flushed: false,
             clock: Clock::default(),
             images: BTreeMap::new(),
             lists: Vec::new(),
@@ -542,6 +550,10 @@ impl<B: Board> Port for McuPort<B> {
         }
     }
 
+    fn random_fill(&mut self, buf: &mut [u8]) {
+        self.board.random_fill(buf);
+    }
+
     fn on_state(&mut self, state: PlayerState, _: StateReason) {
         if state != self.state {
             self.board.state(state);
@@ -661,6 +673,7 @@ impl<B: Board> Port for McuPort<B> {
         }
         self.decoder_open = true;
         self.end_of_stream = false;
+        self.flushed = false;
         Ok(self.id())
     }
 
@@ -682,6 +695,7 @@ impl<B: Board> Port for McuPort<B> {
             return Err(Status::WouldBlock);
         }
         self.board.queued(size);
+        self.flushed = false;
         let rate = u64::try_from(sample.duration_us)
             .ok()
             .and_then(|duration| (size as u64 * 1_000_000).checked_div(duration));
@@ -695,7 +709,9 @@ impl<B: Board> Port for McuPort<B> {
     }
 
     fn decoder_info(&mut self, _: PortId) -> DecoderStats {
-        let buffer = self.chip_level();
+        // After a flush the chip's buffer holds fill, which is no stream of the
+        // module's.
+        let buffer = if self.flushed { 0 } else { self.chip_level() };
         let drained = self.end_of_stream && self.chip_idle();
         DecoderStats {
             queued_bytes: (self.decoder.queued() + buffer) as u64,
@@ -716,6 +732,7 @@ impl<B: Board> Port for McuPort<B> {
             self.board.error(PartError::ChipCancel);
         }
         self.end_of_stream = false;
+        self.flushed = true;
     }
 
     fn decoder_close(&mut self, id: PortId) {
