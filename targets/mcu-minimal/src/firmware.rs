@@ -14,7 +14,7 @@ use wasp_core::{Limits, Port, Runtime, Tick};
 
 use crate::exit::exit;
 use crate::heap::Counting;
-use crate::stack;
+use crate::painted::stack_use;
 
 /// Heap for the runtime: wasmi's engine, the module and its translated functions,
 /// the module's linear memory, its value stack and the runtime's tables (the report
@@ -55,25 +55,6 @@ impl Port for MinimalPort {
     fn features(&mut self) -> u64 {
         feature::ALL_V1
     }
-}
-
-/// Bytes of stack used so far and whether the stack reached the bottom of its region.
-fn stack_use() -> (usize, bool) {
-    extern "C" {
-        static _stack_end: u32;
-        static _stack_start: u32;
-    }
-    #[allow(unsafe_code)]
-    // SAFETY: cortex-m-rt's linker script defines both symbols as the bounds of the
-    // stack region (word-aligned, `_stack_end` below `_stack_start`); the words are
-    // only read.
-    let words = unsafe {
-        let bottom = core::ptr::addr_of!(_stack_end);
-        let top = core::ptr::addr_of!(_stack_start);
-        let len = (top as usize - bottom as usize) / 4;
-        core::slice::from_raw_parts(bottom, len)
-    };
-    (stack::high_water(words), stack::overflowed(words))
 }
 
 #[entry]

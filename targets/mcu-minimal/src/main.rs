@@ -22,6 +22,8 @@ mod stack;
 mod exit;
 #[cfg(target_os = "none")]
 mod firmware;
+#[cfg(target_os = "none")]
+mod painted;
 #[cfg(all(target_os = "none", feature = "ram-steps"))]
 mod steps;
 

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+mod board;
 mod cross;
 mod mcu;
 mod package;
@@ -40,6 +41,9 @@ cargo xtask <command>
             under qemu-system-arm twice with -icount: decoded defmt logs identical
             and equal to the board's expected.log, a HardFault logged and failing
             the run; the RTT build compiled (installs defmt-print when missing)
+  board     the firmware of the real board class, NUCLEO-H7A3ZI-Q
+            (targets/mcu-nucleo-h7a3), built in release (it runs on the board only,
+            through probe-rs: see its README)
   fuzz [s]  run every fuzz target for s seconds (default 60; `test` runs each for 10);
             installs the nightly toolchain and cargo-fuzz when missing
   bench     run the criterion benchmarks (not part of `test`: figures go to docs/perf.md)
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Some("size") => size::size(),
         Some("cross") => cross::cross(),
         Some("mcu") => mcu::mcu(),
+        Some("board") => board::build(),
         Some("package") => package::package(rest),
         Some("tv-image") => tv_image::tv_image(),
         Some("tv-system") => tv_image::tv_system(rest),
@@ -181,6 +186,7 @@ fn test() -> Result<(), String> {
             ]),
         )?;
     }
+    board::build()?;
     size::size()?;
     run(
         "docs",

@@ -26,6 +26,9 @@ pub struct Firmware {
     pub bin: &'static str,
     /// The module it embeds.
     pub module: Embedded,
+    /// Other payload it embeds (media files), relative to the workspace root: found
+    /// byte for byte in the image and subtracted with the module.
+    pub files: &'static [&'static str],
 }
 
 /// Where the report finds the bytes of the module a firmware embeds.
@@ -42,6 +45,7 @@ pub const BARE: Firmware = Firmware {
     folder: "hardware-tests/mcu/bare-wasmi",
     bin: "wasp-mcu-bare-wasmi",
     module: Embedded::RustArray("hardware-tests/mcu/bare-wasmi/src/module.rs"),
+    files: &[],
 };
 
 /// The audio module, as `wasp-modules` embeds it.
@@ -53,16 +57,29 @@ pub const BOARDS: &[Firmware] = &[
         folder: "targets/mcu-minimal",
         bin: "wasp-mcu-minimal",
         module: AUDIO,
+        files: &[],
     },
     Firmware {
         folder: "targets/mcu-mps2-an386",
         bin: "wasp-mcu-mps2-an386",
         module: AUDIO,
+        files: &[],
     },
     Firmware {
         folder: "targets/mcu-mps2-an500",
         bin: "wasp-mcu-mps2-an500",
         module: AUDIO,
+        files: &[],
+    },
+    Firmware {
+        folder: crate::board::FOLDER,
+        bin: "wasp-mcu-nucleo-h7a3",
+        module: AUDIO,
+        // The station's stream and its headers, fetched from flash.
+        files: &[
+            "hardware-tests/mcu/radio/tone.mp3.icy",
+            "hardware-tests/mcu/radio/tone.mp3.icy.headers",
+        ],
     },
 ];
 
@@ -80,14 +97,17 @@ pub struct Measured {
     pub ram: u64,
     /// Bytes of the embedded module (found byte for byte in the image).
     pub module: u64,
+    /// Bytes of the other embedded payload (found byte for byte in the image).
+    pub files: u64,
     /// Flash by crate, largest first.
     pub crates: Vec<(String, u64)>,
 }
 
 impl Measured {
-    /// Flash without the embedded module: the code and data of the firmware itself.
+    /// Flash without the embedded module and files: the code and data of the
+    /// firmware itself.
     pub fn code(&self) -> u64 {
-        self.flash.saturating_sub(self.module)
+        self.flash.saturating_sub(self.module + self.files)
     }
 }
 
@@ -132,20 +152,21 @@ pub fn size_of(boards: &[Firmware]) -> Result<(), String> {
         rows.push(measured);
     }
     println!(
-        "\n==> over bare wasmi ({} flash, {} of it its module): board flash - its module - (bare flash - bare module); goal <= {} B",
+        "\n==> over bare wasmi ({} flash, {} of it its module): board flash - its module and files - (bare flash - bare module); goal <= {} B",
         bare.flash, bare.module, OURS_GOAL_BYTES
     );
     println!(
-        "{:<22} {:>9} {:>9} {:>9} {:>10} {:>10}  goal",
-        "firmware", "flash", "module", "RAM", "ours", "ours KiB"
+        "{:<22} {:>9} {:>9} {:>9} {:>9} {:>10} {:>10}  goal",
+        "firmware", "flash", "module", "files", "RAM", "ours", "ours KiB"
     );
     for m in &rows {
         let ours = m.code() as i64 - bare.code() as i64;
         println!(
-            "{:<22} {:>9} {:>9} {:>9} {:>+10} {:>+10.1}  {}",
+            "{:<22} {:>9} {:>9} {:>9} {:>9} {:>+10} {:>+10.1}  {}",
             m.bin,
             m.flash,
             m.module,
+            m.files,
             m.ram,
             ours,
             ours as f64 / 1024.0,
@@ -200,32 +221,53 @@ fn measure(firmware: &Firmware) -> Result<Measured, String> {
         }
     };
     let image = std::fs::read(&elf).map_err(|e| format!("read {}: {e}", elf.display()))?;
-    if !contains(&image, &module_bytes) {
+    let mut missing = (!contains(&image, &module_bytes)).then(|| module.clone());
+    let mut files = 0;
+    for file in firmware.files {
+        let path = root().join(file);
+        let bytes = std::fs::read(&path).map_err(|e| format!("read {}: {e}", path.display()))?;
+        files += bytes.len() as u64;
+        if missing.is_none() && !contains(&image, &bytes) {
+            missing = Some(path);
+        }
+    }
+    if let Some(path) = missing {
         return Err(format!(
             "{} does not hold {} byte for byte",
             elf.display(),
-            module.display()
+            path.display()
         ));
     }
     let nm = tool_output("llvm-nm", &["-S", "-C", "--size-sort", "--radix=d"], &elf)?;
     let module_len = module_bytes.len() as u64;
+    let mut crates = breakdown(&nm, flash, module_len);
+    if files > 0 {
+        // The files have no symbol of their own: they are in the unattributed rest.
+        if let Some((_, rest)) = crates.iter_mut().find(|(name, _)| name == UNATTRIBUTED_ROW) {
+            *rest = rest.saturating_sub(files);
+        }
+        let at = crates.len().saturating_sub(1);
+        crates.insert(at, (FILES_ROW.to_string(), files));
+    }
     Ok(Measured {
         bin: firmware.bin,
         flash,
         ram,
         module: module_len,
-        crates: breakdown(&nm, flash, module_len),
+        files,
+        crates,
     })
 }
 
 /// Prints one image's figures and its breakdown by crate.
 fn print_measured(m: &Measured) {
     println!(
-        "==> {}: flash {} B ({:.1} KiB; without its {}-byte module {} B), static RAM {} B ({:.1} KiB, the heap arena included)",
+        "==> {}: flash {} B ({:.1} KiB; without its {}-byte module and {} B of files {} B), static RAM {} B ({:.1} KiB, the heap arena included)",
         m.bin,
         m.flash,
         m.flash as f64 / 1024.0,
         m.module,
+        m.files,
         m.code(),
         m.ram,
         m.ram as f64 / 1024.0
@@ -323,6 +365,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// Name of the breakdown's row for the embedded module.
 pub const MODULE_ROW: &str = "(the embedded module)";
+/// Name of the breakdown's row for embedded files other than the module.
+pub const FILES_ROW: &str = "(embedded files)";
 /// Name of the row for flash no symbol covers (padding, anonymous constants, the
 /// vector table's gaps).
 pub const UNATTRIBUTED_ROW: &str = "(unattributed)";
@@ -330,7 +374,8 @@ pub const UNATTRIBUTED_ROW: &str = "(unattributed)";
 /// Flash by crate from `llvm-nm -S -C --size-sort --radix=d` output: every symbol in
 /// text, read-only data or data (`t`, `r`, `d`, either case) is charged to the crate
 /// [`crate_of`] names, grouped by [`group_of`]; a symbol of exactly the module's size
-/// in data is the module; symbols at an address already counted (aliases) count once.
+/// in data is the module; symbols at an address already counted (aliases) count once,
+/// zero-size markers not at all.
 /// The module, then whatever of `flash` no symbol covers, close the list. Largest
 /// first, then by name.
 pub fn breakdown(nm: &str, flash: u64, module: u64) -> Vec<(String, u64)> {
@@ -348,7 +393,9 @@ pub fn breakdown(nm: &str, flash: u64, module: u64) -> Vec<(String, u64)> {
             continue;
         };
         let kind = kind.to_ascii_lowercase();
-        if !matches!(kind.as_str(), "t" | "r" | "d") || !seen.insert(address) {
+        // Zero-size markers (`__sdata`) share an address with the first real symbol
+        // after them: they must not take it.
+        if size == 0 || !matches!(kind.as_str(), "t" | "r" | "d") || !seen.insert(address) {
             continue;
         }
         let group = if size == module && kind != "t" && !module_symbol {
@@ -603,6 +650,19 @@ mod tests {
         let sizes: Vec<u64> = rows.iter().map(|&(_, b)| b).collect();
         let crates = sizes.get(..sizes.len() - 2).unwrap_or_default();
         assert!(crates.windows(2).all(|w| w[0] >= w[1]), "{rows:?}");
+    }
+
+    #[test]
+    fn a_zero_size_marker_does_not_hide_the_symbol_at_its_address() {
+        let nm = "\
+00000000536870912 00000000000000000000 D __sdata
+00000000536870912 00000000000000032768 d wasp_mcu_mps2_an386::firmware::KV_FLASH
+";
+        let rows = breakdown(nm, 40000, 1000);
+        assert_eq!(
+            rows.first(),
+            Some(&("wasp_mcu_mps2_an386".to_string(), 32768))
+        );
     }
 
     #[test]
