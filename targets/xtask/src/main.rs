@@ -26,7 +26,9 @@ cargo xtask <command>
   modules   write the player modules to target/modules/*.wasm and print their sizes
   size      build every Cortex-M firmware (targets/mcu-*) and the bare wasmi
             reference (hardware-tests/mcu/bare-wasmi) and print each one's flash,
-            RAM and flash by crate, and what each adds over bare wasmi
+            RAM and flash by crate, and what each adds over bare wasmi; then
+            runs targets/mcu-minimal under QEMU: the heap each step of loading
+            the audio module takes, heap and stack high-water through wasp
   cross     libwasp for aarch64 and armv7 Linux (release), the C programs of
             core/capi/tests/c cross-compiled against it and run under qemu-user,
             their output compared with x86_64's; prints the libraries' sizes per
