@@ -41,7 +41,7 @@ extern "C" {
 /** Major version of this API: a change breaks existing callers. */
 #define WASP_API_VERSION_MAJOR 1
 /** Minor version: functions and appended struct fields only. */
-#define WASP_API_VERSION_MINOR 1
+#define WASP_API_VERSION_MINOR 2
 
 #if WASP_PORT_VERSION_MAJOR != WASP_API_VERSION_MAJOR
 #error "wasp.h and wasp_port.h come from different major versions"

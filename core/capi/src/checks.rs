@@ -64,6 +64,9 @@ signature! {
     wasp_raster_plane(_, _, _);
     wasp_raster_size(_, _, _);
     wasp_raster_compose(_, _, _, _, _);
+    wasp_raster_new_banded(_, _, _, _, _);
+    wasp_raster_present_bands(_, _, _);
+    wasp_raster_records_high_water(_, _);
 }
 
 macro_rules! equal {

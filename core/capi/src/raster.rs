@@ -6,7 +6,8 @@
 //! without calling back into C. Handles are checked against a registry before
 //! they are dereferenced (as runtimes are), every call runs inside
 //! the panic guard, and every size taken from the caller is checked and allocated
-//! fallibly.
+//! fallibly. A banded raster ([`bands`]) keeps the frame's draw lists instead of a
+//! plane and renders them band by band at present.
 //!
 //! # Safety (every function)
 //! Pointers are NULL or valid as `wasp_raster.h` states for the call: inputs
@@ -24,6 +25,13 @@ use crate::conv::Conv;
 use crate::registry::{contain, Registry};
 use crate::sys;
 
+mod bands;
+
+use bands::Bands;
+pub use bands::{
+    wasp_raster_new_banded, wasp_raster_present_bands, wasp_raster_records_high_water,
+};
+
 /// "wasp-ra\0" as a little-endian `u64`, cleared on destroy.
 const MAGIC: u64 = u64::from_le_bytes(*b"wasp-ra\0");
 
@@ -37,19 +45,54 @@ static RASTERS: Registry = Registry::new();
 struct Stored {
     desc: ImageDesc,
     pixels: Vec<u8>,
+    /// Banded rasters: freed during the frame, when the frame's records were this
+    /// many bytes long; lists kept before then still read it (as a full raster drew
+    /// them before the free). Released when the frame ends.
+    freed_at: Option<usize>,
+}
+
+impl Stored {
+    fn live(&self) -> bool {
+        self.freed_at.is_none()
+    }
 }
 
 /// The images of one raster, by id.
 #[derive(Default)]
 struct Library(BTreeMap<u32, Stored>);
 
+impl Library {
+    /// A live (not freed) image.
+    fn live_mut(&mut self, id: u32) -> Option<&mut Stored> {
+        self.0.get_mut(&id).filter(|s| s.live())
+    }
+
+    /// Drops the images freed during the frame.
+    fn release_freed(&mut self) {
+        self.0.retain(|_, s| s.live());
+        if self.0.is_empty() {
+            // An emptied map keeps its last node (~360 B): give it back, so a firmware
+            // sees its heap return to where it was once a module's images are gone.
+            *self = Library::default();
+        }
+    }
+}
+
 impl Images for Library {
     fn image(&self, id: u32) -> Option<Image<'_>> {
-        self.0.get(&id).map(|s| Image {
+        self.0.get(&id).filter(|s| s.live()).map(|s| Image {
             desc: s.desc,
             pixels: &s.pixels,
         })
     }
+}
+
+/// Where a raster draws.
+enum Target {
+    /// `height` rows of `width * 4` bytes, RGBA8888 premultiplied.
+    Plane(Vec<u8>),
+    /// No plane: the frame's records, rendered band by band at present.
+    Bands(Bands),
 }
 
 /// What a `wasp_raster*` points to.
@@ -57,8 +100,7 @@ struct Raster {
     magic: u64,
     width: u32,
     height: u32,
-    /// `height` rows of `width * 4` bytes, RGBA8888 premultiplied.
-    plane: Vec<u8>,
+    target: Target,
     /// The clip of the frame being built.
     clip: Rect,
     images: Library,
@@ -75,10 +117,30 @@ impl Raster {
         }
     }
 
+    /// The whole plane's canvas; `WASP_ERR_UNSUPPORTED` for a banded raster.
     fn canvas(&mut self) -> Result<Canvas<'_>, sys::wasp_status> {
-        // The plane was allocated for exactly these sizes: cannot fail.
-        Canvas::new(&mut self.plane, self.width, self.height, self.width * 4)
-            .map_err(|_| sys::WASP_ERR_INTERNAL)
+        let Target::Plane(plane) = &mut self.target else {
+            return Err(sys::WASP_ERR_UNSUPPORTED);
+        };
+        plane_canvas(plane, self.width, self.height)
+    }
+
+    /// The band state; `WASP_ERR_UNSUPPORTED` for a full raster.
+    fn bands(&mut self) -> Result<&mut Bands, sys::wasp_status> {
+        match &mut self.target {
+            Target::Bands(bands) => Ok(bands),
+            Target::Plane(_) => Err(sys::WASP_ERR_UNSUPPORTED),
+        }
+    }
+
+    /// Ends the frame: unclipped; a banded raster drops its records and releases
+    /// the images freed during the frame.
+    fn end_frame(&mut self) {
+        self.clip = self.whole();
+        if let Target::Bands(bands) = &mut self.target {
+            bands.clear();
+            self.images.release_freed();
+        }
     }
 
     /// A free id: counts up from 1, skipping 0 and ids in use.
@@ -94,6 +156,12 @@ impl Raster {
             }
         }
     }
+}
+
+/// The canvas over a raster's whole plane.
+fn plane_canvas(plane: &mut [u8], width: u32, height: u32) -> Result<Canvas<'_>, sys::wasp_status> {
+    // The plane was allocated for exactly these sizes: cannot fail.
+    Canvas::new(plane, width, height, width * 4).map_err(|_| sys::WASP_ERR_INTERNAL)
 }
 
 /// A zeroed buffer of `len` bytes, or `WASP_ERR_BUDGET_EXCEEDED`.
@@ -164,19 +232,39 @@ pub unsafe extern "C" fn wasp_raster_new(
     height: u32,
     out: *mut *mut sys::wasp_raster,
 ) -> sys::wasp_status {
-    if out.is_null() || width > MAX_SIDE || height > MAX_SIDE {
+    if width > MAX_SIDE || height > MAX_SIDE {
+        return sys::WASP_ERR_INVALID_ARGUMENT;
+    }
+    // SAFETY: per this function's contract.
+    unsafe {
+        create(width, height, out, || {
+            zeroed(u64::from(width) * u64::from(height) * 4).map(Target::Plane)
+        })
+    }
+}
+
+/// Makes a raster drawing into what `target` allocates and hands it out.
+///
+/// # Safety
+/// `out` is NULL or writable.
+unsafe fn create(
+    width: u32,
+    height: u32,
+    out: *mut *mut sys::wasp_raster,
+    target: impl FnOnce() -> Result<Target, sys::wasp_status>,
+) -> sys::wasp_status {
+    if out.is_null() {
         return sys::WASP_ERR_INVALID_ARGUMENT;
     }
     if let Err(code) = crate::platform::ready() {
         return code;
     }
     let made = contain(|| -> Result<*mut Raster, sys::wasp_status> {
-        let plane = zeroed(u64::from(width) * u64::from(height) * 4)?;
         let mut raster = Box::new(Raster {
             magic: MAGIC,
             width,
             height,
-            plane,
+            target: target()?,
             clip: Rect::default(),
             images: Library::default(),
             next_id: 1,
@@ -255,7 +343,14 @@ pub unsafe extern "C" fn wasp_raster_image_create(
         copy.try_reserve_exact(pixels.len())
             .map_err(|_| sys::WASP_ERR_BUDGET_EXCEEDED)?;
         copy.extend_from_slice(pixels);
-        r.images.0.insert(id, Stored { desc, pixels: copy });
+        r.images.0.insert(
+            id,
+            Stored {
+                desc,
+                pixels: copy,
+                freed_at: None,
+            },
+        );
         // SAFETY: non-NULL, writable per the contract.
         unsafe { put(out_id, id) };
         Ok(())
@@ -285,7 +380,7 @@ pub unsafe extern "C" fn wasp_raster_image_update(
         Err(f) => return f.code,
     };
     with(raster, |r| {
-        let image = r.images.0.get_mut(&id).ok_or(sys::WASP_ERR_NOT_FOUND)?;
+        let image = r.images.live_mut(id).ok_or(sys::WASP_ERR_NOT_FOUND)?;
         let bpp = bytes_per_pixel(&image.desc)?;
         let row = u64::from(rect.w) * bpp;
         if row.checked_mul(u64::from(rect.h)) != Some(pixels.len() as u64) {
@@ -320,11 +415,16 @@ pub unsafe extern "C" fn wasp_raster_image_free(
     id: u32,
 ) -> sys::wasp_status {
     with(raster, |r| {
-        r.images.0.remove(&id).ok_or(sys::WASP_ERR_NOT_FOUND)?;
-        if r.images.0.is_empty() {
-            // An emptied map keeps its last node (~360 B): give it back, so a firmware
-            // sees its heap return to where it was once a module's images are gone.
-            r.images = Library::default();
+        let kept = match &r.target {
+            Target::Bands(bands) => bands.kept(),
+            Target::Plane(_) => 0,
+        };
+        let image = r.images.live_mut(id).ok_or(sys::WASP_ERR_NOT_FOUND)?;
+        // A full raster has drawn every list already; so has a banded one whose
+        // frame keeps no records.
+        image.freed_at = Some(kept);
+        if kept == 0 {
+            r.images.release_freed();
         }
         Ok(())
     })
@@ -347,18 +447,17 @@ pub unsafe extern "C" fn wasp_raster_draw(
         Err(f) => return f.code,
     };
     with(raster, |r| {
-        let clip = r.clip;
-        let images = core::mem::take(&mut r.images);
-        let drawn = {
-            let mut canvas = r.canvas()?;
-            canvas.set_clip(&clip);
-            let drawn = render_list(&mut canvas, list, &images);
-            let clip = canvas.clip();
-            drawn.map(|n| (n, clip))
+        let count = match &mut r.target {
+            Target::Bands(bands) => bands.keep(r.width, r.height, list, &r.images)?,
+            Target::Plane(plane) => {
+                let mut canvas = plane_canvas(plane, r.width, r.height)?;
+                canvas.set_clip(&r.clip);
+                let count = render_list(&mut canvas, list, &r.images)
+                    .map_err(|_| sys::WASP_ERR_INVALID_ARGUMENT)?;
+                r.clip = canvas.clip();
+                count
+            }
         };
-        r.images = images;
-        let (count, clip) = drawn.map_err(|_| sys::WASP_ERR_INVALID_ARGUMENT)?;
-        r.clip = clip;
         if !out_commands.is_null() {
             // SAFETY: non-NULL, writable per the contract.
             unsafe { put(out_commands, u32::try_from(count).unwrap_or(u32::MAX)) };
@@ -374,7 +473,7 @@ pub unsafe extern "C" fn wasp_raster_draw(
 #[no_mangle]
 pub unsafe extern "C" fn wasp_raster_end_frame(raster: *mut sys::wasp_raster) -> sys::wasp_status {
     with(raster, |r| {
-        r.clip = r.whole();
+        r.end_frame();
         Ok(())
     })
 }
@@ -393,11 +492,14 @@ pub unsafe extern "C" fn wasp_raster_plane(
         return sys::WASP_ERR_INVALID_ARGUMENT;
     }
     with(raster, |r| {
+        let Target::Plane(plane) = &r.target else {
+            return Err(sys::WASP_ERR_UNSUPPORTED);
+        };
         // SAFETY: both non-NULL, writable per the contract; the plane lives in
         // the raster's heap until it is destroyed.
         unsafe {
-            put(out_pixels, r.plane.as_ptr());
-            put(out_len, r.plane.len());
+            put(out_pixels, plane.as_ptr());
+            put(out_len, plane.len());
         }
         Ok(())
     })
