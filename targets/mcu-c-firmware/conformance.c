@@ -11,7 +11,8 @@
 #include "wasp.h"
 #include "wasp_conformance.h"
 
-/** The raster's plane (225 KiB) and the suite's images, with room to spare. */
+/** The suite's runtimes, the banded raster (11.5 KiB) and the suite's images, with
+ *  room to spare. */
 #define ARENA_BYTES (512u * 1024u)
 /** A file the port fetches, whose body the harness reads itself to compare. */
 #define FETCHABLE "../../hardware-tests/mcu/radio/tone.mp3.icy.headers"

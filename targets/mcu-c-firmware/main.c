@@ -14,10 +14,11 @@
 #include "port.h"
 #include "wasp.h"
 
-/** The library's heap: the audio player peaks near 740 KiB (wasmi's translated
- *  module, its instance, 128 KiB of guest memory, the media store) plus the 225 KiB
- *  graphics plane of the raster. */
-#define ARENA_BYTES (984u * 1024u)
+/** The library's heap: the audio player peaks near 715 KiB (wasmi's translated
+ *  module, its instance, 128 KiB of guest memory, the media store, the banded
+ *  raster's 7.5 KiB band and 4 KiB of records), with about 85 KiB to spare. A
+ *  full-plane raster would need 225 KiB more. */
+#define ARENA_BYTES (800u * 1024u)
 /** Cap on the module's linear memory: the audio module's two pages, no growth. */
 #define GUEST_MEMORY_BYTES (128u * 1024u)
 /** Fuel for the audio module's `wasp_init` (it unpacks its font atlas there). */
@@ -74,9 +75,9 @@ static int platform_up(const wasp_port *vt) {
   wasp_runtime *rt = NULL;
   wasp_raster *raster = NULL;
   wasp_heap_stats stats;
-  wasp_status early[3] = {wasp_runtime_new(vt, NULL, &rt), wasp_raster_new(8, 8, &raster),
+  wasp_status early[3] = {wasp_runtime_new(vt, NULL, &rt), wasp_raster_new_banded(8, 8, 8, 64, &raster),
                           wasp_platform_heap(&stats)};
-  board_log("INFO  before wasp_platform_init: runtime_new, raster_new, platform_heap answer %ld %ld %ld (%s)",
+  board_log("INFO  before wasp_platform_init: runtime_new, raster_new_banded, platform_heap answer %ld %ld %ld (%s)",
             (long)early[0], (long)early[1], (long)early[2], wasp_status_name(early[0]));
   for (int i = 0; i < 3; i++)
     if (early[i] != WASP_ERR_NOT_INITIALIZED) return 0;
@@ -130,7 +131,7 @@ static int play(wasp_runtime *rt) {
   board_log("INFO  ran %lu ticks, %lu key presses, module logged %lu lines", (unsigned long)ticks,
             (unsigned long)keys, (unsigned long)port.lines);
   board_log("measure: audio module: longest tick (tick %lu) %lu us, %lu instructions, of which %lu us in the port's "
-            "draw and present (rendering into the raster, hashing the plane)",
+            "draw and present (checking the lists, rendering them band by band, hashing the bands)",
             (unsigned long)longest_at, (unsigned long)longest, (unsigned long)(longest * INSNS_PER_US),
             (unsigned long)longest_drawing);
   board_log("measure: audio module: longest tick after the first %lu us, %lu instructions, of which %lu us in draw "
@@ -208,7 +209,8 @@ int main(void) {
     return 1;
   }
   uint32_t port_heap = heap().in_use;
-  board_log("INFO  port up (raster 240x240), heap in use %lu B", (unsigned long)port_heap);
+  board_log("INFO  port up (raster 240x240 in %lu-row bands, %lu B of records), heap in use %lu B",
+            (unsigned long)PORT_BAND_ROWS, (unsigned long)PORT_RECORD_BYTES, (unsigned long)port_heap);
 
   wasp_config config = {.struct_size = sizeof config, .limits_preset = WASP_LIMITS_SMALL,
                         .module_config = STATIONS, .module_config_len = sizeof STATIONS - 1,
@@ -238,7 +240,11 @@ int main(void) {
   md5_hex(port.last_plane, plane);
   board_log("INFO  decoder chip: %lu units, stream %lu B md5 %s, %lu overruns", (unsigned long)port.units,
             (unsigned long)port.chip.written, stream, (unsigned long)port.chip.overruns);
+  size_t records = 0;
+  (void)wasp_raster_records_high_water(port.raster, &records);
   board_log("INFO  display: %lu frames, last graphics %s", (unsigned long)port.frames, plane);
+  board_log("INFO  display: draw records high-water %lu B of %lu", (unsigned long)records,
+            (unsigned long)PORT_RECORD_BYTES);
   wasp_heap_stats h = heap();
   board_log("INFO  heap in use %lu B, heap high-water %lu B of %lu, %lu failed allocations", (unsigned long)h.in_use,
             (unsigned long)h.high_water, (unsigned long)h.arena_bytes, (unsigned long)h.failed);

@@ -4,8 +4,10 @@
  *            lines), so an ICY capture plays as the radio stream it came from;
  *   clock    port time = an epoch plus SysTick uptime;
  *   audio    MP3 units to the decoder-chip stand-in (chip.h), fed while DREQ is high;
- *   display  240x240: the draw lists rendered by wasp_raster.h, the plane's md5
- *            logged for every presented frame. */
+ *   display  240x240 with no plane in RAM: a banded raster (wasp_raster.h) keeps
+ *            each frame's draw lists and renders them 8 rows at a time at present,
+ *            where a panel would get the rows over SPI; the frame's md5 over its
+ *            bands, in order (the md5 of the whole plane), logged for each frame. */
 #ifndef PORT_H_
 #define PORT_H_
 
@@ -17,6 +19,12 @@
 
 #define PORT_WIDTH 240u
 #define PORT_HEIGHT 240u
+/** Rows per band: the band buffer is 240 x 8 x 4 = 7 680 bytes. */
+#define PORT_BAND_ROWS 8u
+/** The most bytes of draw lists one frame keeps (each list + 4 bytes): the audio
+ *  module's frames keep at most 824 (expected.log, "draw records high-water"), so
+ *  4 KiB leaves room for longer station names and titles. */
+#define PORT_RECORD_BYTES (4u * 1024u)
 #define PORT_FETCHES 4u
 #define PORT_SIDECAR 512u
 
@@ -34,7 +42,7 @@ typedef struct board_port {
   int quiet;            /* count log lines without printing them */
   uint32_t lines, frames, units;
   uint64_t random; /* the random_fill state */
-  uint64_t drawing_us; /* time inside draw and present (rendering, hashing), summed */
+  uint64_t drawing_us; /* time inside draw and present (checking, rendering, hashing), summed */
   port_fetch fetches[PORT_FETCHES];
   int decoder_open, end_of_stream;
   chip chip;
