@@ -2,7 +2,8 @@
  * The reference rasteriser through wasp_raster.h: pixels worked out by hand
  * (docs/raster.md), then every entry point with hostile arguments (NULL, short
  * buffers, bad strides and formats, unknown ids, garbage and destroyed handles):
- * an error each time, nothing written, never a crash.
+ * an error each time, nothing written, never a crash; a banded raster's bands
+ * against the full plane, and its hostile calls.
  * Usage: raster [ignored]
  */
 #include <stdint.h>
@@ -349,9 +350,91 @@ static void hostile_calls(void) {
   CHECK_STATUS(wasp_raster_destroy(r), WASP_OK);
 }
 
+/* What a banded raster handed out: the bands' bytes in order and their rows. */
+typedef struct bands_seen {
+  uint8_t pixels[7 * 5 * 4];
+  size_t len;
+  uint32_t next_y, calls;
+  wasp_status answer; /* what the callback returns */
+} bands_seen;
+
+static wasp_status take_band(void *user, uint32_t y0, uint32_t rows, uint8_t *pixels,
+                             size_t stride) {
+  bands_seen *seen = user;
+  size_t bytes = (size_t)rows * stride;
+  if (y0 != seen->next_y || stride != 7 * 4 || seen->len + bytes > sizeof seen->pixels) {
+    fprintf(stderr, "band y0 %u rows %u stride %u unexpected\n", (unsigned)y0,
+            (unsigned)rows, (unsigned)stride);
+    failures++;
+    return WASP_ERR_INTERNAL;
+  }
+  memcpy(seen->pixels + seen->len, pixels, bytes);
+  memset(pixels, 0x5A, bytes); /* the port may narrow the band in place */
+  seen->len += bytes;
+  seen->next_y = y0 + rows;
+  seen->calls++;
+  return seen->answer;
+}
+
+/* A banded raster (API 1.2) from C: 7x5 in bands of 2 rows equals the full plane
+ * byte for byte; then its hostile calls. */
+static void banded(void) {
+  wasp_raster *full = NULL, *b = NULL;
+  uint32_t n = 0;
+  list l = {{0}, 0};
+  clear(&l, color(0, 0, 40, 255));
+  fill(&l, 2, 1, 4, 3, color(128, 0, 0, 128));
+  CHECK_STATUS(wasp_raster_new(7, 5, &full), WASP_OK);
+  CHECK_STATUS(wasp_raster_new_banded(7, 5, 2, 256, &b), WASP_OK);
+  CHECK_STATUS(wasp_raster_draw(full, l.bytes, l.len, &n), WASP_OK);
+  CHECK_STATUS(wasp_raster_draw(b, l.bytes, l.len, &n), WASP_OK);
+  CHECK(n == 2);
+  bands_seen seen;
+  memset(&seen, 0, sizeof seen);
+  CHECK_STATUS(wasp_raster_present_bands(b, take_band, &seen), WASP_OK);
+  const uint8_t *plane = NULL;
+  size_t len = 0;
+  CHECK_STATUS(wasp_raster_plane(full, &plane, &len), WASP_OK);
+  CHECK(seen.calls == 3 && seen.len == len && len == sizeof seen.pixels);
+  CHECK(plane != NULL && memcmp(seen.pixels, plane, len) == 0);
+  size_t high = 0;
+  CHECK_STATUS(wasp_raster_records_high_water(b, &high), WASP_OK);
+  CHECK(high == l.len + WASP_RASTER_RECORD_OVERHEAD);
+
+  /* A callback's error stops the frame and comes back. */
+  memset(&seen, 0, sizeof seen);
+  seen.answer = WASP_ERR_IO;
+  CHECK_STATUS(wasp_raster_draw(b, l.bytes, l.len, NULL), WASP_OK);
+  CHECK_STATUS(wasp_raster_present_bands(b, take_band, &seen), WASP_ERR_IO);
+  CHECK(seen.calls == 1);
+
+  /* Hostile: sizes, NULLs, budget, the other kind of raster. */
+  wasp_raster *none = NULL;
+  CHECK_STATUS(wasp_raster_new_banded(0, 5, 1, 256, &none), WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_new_banded(7, 0, 1, 256, &none), WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_new_banded(7, 5, 0, 256, &none), WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_new_banded(7, 5, 6, 256, &none), WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_new_banded(7, 5, 1, 0, &none), WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_new_banded(7, 5, 1, (size_t)WASP_RASTER_MAX_RECORD_BYTES + 1, &none),
+               WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_new_banded(7, 5, 1, 256, NULL), WASP_ERR_INVALID_ARGUMENT);
+  CHECK(none == NULL);
+  CHECK_STATUS(wasp_raster_present_bands(b, NULL, &seen), WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_present_bands(full, take_band, &seen), WASP_ERR_UNSUPPORTED);
+  CHECK_STATUS(wasp_raster_plane(b, &plane, &len), WASP_ERR_UNSUPPORTED);
+  CHECK_STATUS(wasp_raster_records_high_water(b, NULL), WASP_ERR_INVALID_ARGUMENT);
+  CHECK_STATUS(wasp_raster_destroy(b), WASP_OK);
+  CHECK_STATUS(wasp_raster_new_banded(7, 5, 5, 8, &b), WASP_OK);
+  CHECK_STATUS(wasp_raster_draw(b, l.bytes, l.len, NULL), WASP_ERR_BUDGET_EXCEEDED);
+  CHECK_STATUS(wasp_raster_destroy(b), WASP_OK);
+  CHECK_STATUS(wasp_raster_present_bands(b, take_band, &seen), WASP_ERR_BAD_HANDLE);
+  CHECK_STATUS(wasp_raster_destroy(full), WASP_OK);
+}
+
 int main(void) {
   reference_pixels();
   hostile_calls();
+  banded();
   printf("raster: failures %d\n", failures);
   return failures == 0 ? 0 : 1;
 }
