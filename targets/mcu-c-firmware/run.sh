@@ -40,6 +40,12 @@ audio=${WASP_AUDIO_WASM:-$root/target/wasm-modules-audio/wasm32-unknown-unknown/
 if [[ ! -f "$audio" ]]; then
     (cd "$root" && cargo build --quiet -p wasp-modules)
 fi
+# wasp-modules' build script writes the module there only when it runs; a target
+# directory copied from another checkout finds it fresh, with the module in its OUT_DIR.
+if [[ ! -f "$audio" ]]; then
+    audio=$(ls -t "$target_dir"/debug/build/wasp-modules-*/out/wasp_audio.wasm 2>/dev/null | head -n 1 || true)
+    [[ -n "$audio" ]] || { echo "run.sh: the audio module was not built" >&2; exit 2; }
+fi
 make --quiet OUT="$out" LIBWASP="$lib" AUDIO_WASM="$audio" >"$out/make.log" 2>&1 || { cat "$out/make.log" >&2; exit 1; }
 echo "libwasp.a: $(stat -c %s "$lib") B; firmware (text data bss):" \
     "$(arm-none-eabi-size "$out/firmware.elf" | awk 'NR == 2 { print $1, $2, $3 }')"
