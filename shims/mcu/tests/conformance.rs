@@ -1,142 +1,14 @@
 //! The MCU port passes the port conformance suite (the C suite of
 //! `hardware-tests/conformance`, run through `wasp_conformance::c_vtable`), built on
-//! the host as a board would build it: the host's files (`StdFiles`), the VS1053
-//! model on a virtual clock, a panel bus that counts what it is sent, and the
-//! key-value store on a RAM NOR flash. A crash abandons the port and opens a new
-//! one on the same flash.
+//! the host as a board would build it (`common`). A crash abandons the port and
+//! opens a new one on the same flash.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
-use std::cell::{Cell, RefCell};
-use std::convert::Infallible;
+mod common;
 
-use embedded_hal::spi::{ErrorType, Operation, SpiDevice};
+use common::{erased_flash, pass, port, Host};
 use wasp_conformance::{run, Harness, Outcome, Report};
-use wasp_core::abi::player::LogLevel;
-use wasp_shim_mcu::kv::KvStore;
-use wasp_shim_mcu::port::{Board, McuPort, PartError, Parts};
-use wasp_shim_mcu::storage::StdFiles;
-use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi, Prng, RamFlash, UnreadPin};
-
-/// The key-value store's erase page and size: as the QEMU boards' (two 4 KiB
-/// sectors of an SPI NOR per page, four pages).
-const PAGE: usize = 8192;
-const KV_BYTES: usize = 4 * PAGE;
-
-std::thread_local! {
-    /// The virtual clock, µs (one per test thread): each read moves it on by 1 µs,
-    /// so the port's busy-wait delays end; the harness's waits move it on.
-    static NOW_US: Cell<u64> = const { Cell::new(0) };
-}
-
-fn uptime() -> u64 {
-    NOW_US.with(|now| {
-        let t = now.get();
-        now.set(t + 1);
-        t
-    })
-}
-
-/// The panel's SPI: counts the bytes it is sent.
-#[derive(Default)]
-struct CountingBus(u64);
-
-impl ErrorType for CountingBus {
-    type Error = Infallible;
-}
-
-impl SpiDevice for CountingBus {
-    fn transaction(&mut self, operations: &mut [Operation<'_, u8>]) -> Result<(), Infallible> {
-        for op in operations {
-            if let Operation::Write(bytes) = op {
-                self.0 += bytes.len() as u64;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The host board.
-struct Host {
-    model: &'static RefCell<DecoderModel>,
-    random: Prng,
-    errors: Vec<PartError>,
-    /// Bytes each present sent to the panel.
-    frames: Vec<u64>,
-}
-
-impl Board for Host {
-    type Files = StdFiles;
-    type Sci = ModelSci<'static>;
-    type Sdi = ModelSdi<'static>;
-    type Dreq = ModelDreq<'static>;
-    type ChipReset = UnreadPin;
-    type Observer = ();
-    type PanelSpi = CountingBus;
-    type PanelDc = UnreadPin;
-    type Frame = ();
-    type Flash = RamFlash<'static, PAGE>;
-    const WIDTH: u16 = 240;
-    const HEIGHT: u16 = 240;
-
-    fn log(&mut self, _: LogLevel, _: &str) {}
-
-    fn random_fill(&mut self, buf: &mut [u8]) {
-        self.random.fill(buf);
-    }
-
-    fn error(&mut self, error: PartError) {
-        self.errors.push(error);
-    }
-
-    fn chip_advance(&mut self, now_us: u64) {
-        self.model.borrow_mut().advance(now_us as i64);
-    }
-
-    fn chip_buffered(&mut self) -> usize {
-        self.model.borrow().level()
-    }
-
-    fn frame_begin(&mut self) {}
-
-    fn frame_end(&mut self, _: (), _: u32, bus: &mut CountingBus) {
-        self.frames.push(std::mem::take(&mut bus.0));
-    }
-}
-
-/// A port on `flash` (erased, or as a previous port left it).
-fn port(flash: RamFlash<'static, PAGE>) -> McuPort<Host> {
-    let model: &'static RefCell<DecoderModel> = Box::leak(Box::new(RefCell::new(
-        DecoderModel::new(16_000, uptime() as i64).on_clock(uptime),
-    )));
-    let parts = Parts {
-        files: StdFiles,
-        sci: ModelSci(model),
-        sdi: ModelSdi(model),
-        dreq: ModelDreq(model),
-        chip_reset: UnreadPin,
-        observer: (),
-        panel_spi: CountingBus::default(),
-        panel_dc: UnreadPin,
-        kv: Some(KvStore::new(flash, 0..KV_BYTES as u32).unwrap()),
-    };
-    let mut port = McuPort::new(
-        Host {
-            model,
-            random: Prng::new(uptime()),
-            errors: Vec::new(),
-            frames: Vec::new(),
-        },
-        parts,
-        uptime,
-        1_700_000_000_000_000,
-    );
-    port.panel_bus().0 = 0;
-    port
-}
-
-fn erased_flash() -> RamFlash<'static, PAGE> {
-    RamFlash::new(Box::leak(vec![0xFF; KV_BYTES].into_boxed_slice()))
-}
+use wasp_shim_mcu::port::McuPort;
 
 /// Time passes on the virtual clock; the main loop feeds the chip meanwhile.
 struct Virtual {
@@ -147,11 +19,7 @@ struct Virtual {
 
 impl Harness<McuPort<Host>> for Virtual {
     fn wait(&mut self, port: &mut McuPort<Host>, us: i64) {
-        let end = NOW_US.with(Cell::get) + u64::try_from(us).unwrap_or(0);
-        while NOW_US.with(Cell::get) < end {
-            NOW_US.with(|now| now.set((now.get() + 1000).min(end)));
-            port.pump();
-        }
+        pass(port, u64::try_from(us).unwrap_or(0));
     }
 
     fn fetchable(&self) -> Option<(&str, &[u8])> {

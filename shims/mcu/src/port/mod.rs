@@ -14,8 +14,10 @@
 //! * **Audio**: the VS1053 driver ([`Vs1053`]): the module's frames go into the
 //!   driver's queue of [`QUEUE_BYTES`], [`McuPort::pump`] feeds the chip while DREQ is
 //!   high; the queue level is the driver's queue plus the chip's buffer
-//!   ([`Board::chip_buffered`]). MP3 only (the module hands AAC over without its ADTS
-//!   headers, which the chip needs).
+//!   ([`Board::chip_buffered`]). MP3 as it comes; AAC (which the module hands over
+//!   as raw access units, its ADTS headers taken off) gets an ADTS header back on
+//!   each frame, made from the stream's `AudioSpecificConfig` ([`AdtsConfig`]), since
+//!   the chip reads AAC from ADTS (VS1053b datasheet §8.1 "Supported Audio Formats").
 //! * **Media clock**: uptime, anchored where the module sets the position and rate.
 //! * **Display**: the ST7789 driver: each present renders the frame's draw lists in
 //!   stripes of [`Board::STRIPE_ROWS`] rows through `wasp-raster`'s band canvas
@@ -55,6 +57,7 @@ use wasp_core::abi::Status;
 use wasp_core::{DrawList, Port, PortId};
 use wasp_raster::{render_list, Canvas, Image, Images};
 
+use crate::adts::{AdtsConfig, HEADER_LEN};
 use crate::kv::KvStore;
 use crate::st7789::St7789;
 use crate::storage::Storage;
@@ -241,7 +244,7 @@ pub struct Parts<B: Board> {
 }
 
 /// The decoder chip's driver on a board.
-type Decoder<B> = Vs1053<
+pub type Decoder<B> = Vs1053<
     <B as Board>::Sci,
     <B as Board>::Sdi,
     <B as Board>::Dreq,
@@ -331,6 +334,8 @@ pub struct McuPort<B: Board> {
     /// Flushed, and nothing submitted since: what the chip's buffer holds is the
     /// cancel sequence's fill, not stream.
     flushed: bool,
+    /// The open AAC stream's ADTS header fields (`None`: MP3).
+    adts: Option<AdtsConfig>,
     clock: Clock,
     images: BTreeMap<PortId, StoredImage>,
     lists: Vec<Vec<u8>>,
@@ -391,6 +396,7 @@ impl<B: Board> McuPort<B> {
             decoder_open: false,
             end_of_stream: false,
             flushed: false,
+            adts: None,
             clock: Clock::default(),
             images: BTreeMap::new(),
             lists: Vec::new(),
@@ -433,6 +439,11 @@ impl<B: Board> McuPort<B> {
     /// Gives the port a key-value store.
     pub fn set_kv(&mut self, kv: KvStore<B::Flash>) {
         self.kv = Some(Box::new(kv));
+    }
+
+    /// The decoder chip's driver (its state: whether a stream is still being sent).
+    pub fn decoder(&self) -> &Decoder<B> {
+        &self.decoder
     }
 
     /// The display's bus (e.g. to set aside what the panel's wake-up sent).
@@ -562,7 +573,7 @@ impl<B: Board> Port for McuPort<B> {
     }
 
     fn decoding_info(&mut self, query: &DecodingQuery, _: &str) -> DecodingInfo {
-        let supported = u32::from(query.codec == Codec::Mp3);
+        let supported = u32::from(matches!(query.codec, Codec::Mp3 | Codec::Aac));
         DecodingInfo {
             supported,
             smooth: supported,
@@ -664,13 +675,17 @@ impl<B: Board> Port for McuPort<B> {
         }
     }
 
-    fn decoder_open(&mut self, config: &DecoderConfig, _: &[u8]) -> Result<PortId, Status> {
-        if config.codec != Codec::Mp3 {
-            return Err(Status::Unsupported);
-        }
+    fn decoder_open(&mut self, config: &DecoderConfig, extra: &[u8]) -> Result<PortId, Status> {
+        let adts = match config.codec {
+            Codec::Mp3 => None,
+            // `extra` is the AudioSpecificConfig (ISO/IEC 14496-3 §1.6.2.1).
+            Codec::Aac => Some(AdtsConfig::from_asc(extra).ok_or(Status::Unsupported)?),
+            _ => return Err(Status::Unsupported),
+        };
         if self.decoder_open {
             return Err(Status::BudgetExceeded);
         }
+        self.adts = adts;
         self.decoder_open = true;
         self.end_of_stream = false;
         self.flushed = false;
@@ -689,10 +704,21 @@ impl<B: Board> Port for McuPort<B> {
             self.end_of_stream = true;
             return Ok(());
         }
-        let size: usize = data.iter().map(|d| d.len()).sum();
-        if !self.decoder.push_all(data) {
+        let payload: usize = data.iter().map(|d| d.len()).sum();
+        let size = payload + if self.adts.is_some() { HEADER_LEN } else { 0 };
+        // The header and the frame go into the queue together or not at all
+        // (`decoder_submit`'s rule): they fit, so every push takes all it is given.
+        if payload == 0 || self.decoder.space() < size {
             self.pump();
             return Err(Status::WouldBlock);
+        }
+        let header = match &self.adts {
+            Some(adts) => Some(adts.header(payload).ok_or(Status::InvalidArgument)?),
+            None => None,
+        };
+        let header = header.as_ref().map_or(&[][..], |h| &h[..]);
+        for piece in core::iter::once(header).chain(data.iter().copied()) {
+            self.decoder.push(piece);
         }
         self.board.queued(size);
         self.flushed = false;
