@@ -25,7 +25,7 @@ use core::cell::RefCell;
 use md5::{Digest, Md5};
 use wasp_core::abi::player::{LogLevel, PlayerState};
 use wasp_shim_mcu::kv::KvStore;
-use wasp_shim_mcu::port::{state_name, Board, McuPort, PartError, Parts, StripeSink};
+use wasp_shim_mcu::port::{defmt_log, Board, McuPort, PartError, Parts, StripeSink};
 use wasp_shim_mcu::storage::{ArmSemihost, Semihosting};
 use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi, Prng, RamFlash, UnreadPin};
 
@@ -85,12 +85,7 @@ impl Board for Mps2 {
     const STRIPE_ROWS: usize = 8;
 
     fn log(&mut self, level: LogLevel, line: &str) {
-        match level {
-            LogLevel::Error => defmt::error!("module: {=str}", line),
-            LogLevel::Warn => defmt::warn!("module: {=str}", line),
-            LogLevel::Info => defmt::info!("module: {=str}", line),
-            _ => defmt::debug!("module: {=str}", line),
-        }
+        defmt_log::module_line(level, line);
     }
 
     fn random_fill(&mut self, buf: &mut [u8]) {
@@ -98,11 +93,11 @@ impl Board for Mps2 {
     }
 
     fn state(&mut self, state: PlayerState) {
-        defmt::info!("state {=str}", state_name(state));
+        defmt_log::state(state);
     }
 
     fn error(&mut self, error: PartError) {
-        defmt::error!("{=str}", error.message());
+        defmt_log::error(error);
     }
 
     fn chip_advance(&mut self, now_us: u64) {

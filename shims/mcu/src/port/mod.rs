@@ -31,6 +31,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "defmt")]
+pub mod defmt_log;
 pub mod sidecar;
 
 use alloc::boxed::Box;
