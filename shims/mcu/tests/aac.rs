@@ -3,7 +3,9 @@
 //! ADTS header back on each (ISO/IEC 13818-7 §6.2, from the stream's
 //! `AudioSpecificConfig`, ISO/IEC 14496-3 §1.6.2.1), since the VS1053 reads AAC from
 //! ADTS (datasheet v1.31 §8.1). The fixture's frames, their headers taken off, come
-//! out of the chip's SDI as the ADTS file they came from, byte for byte.
+//! out of the chip's SDI as the ADTS file they came from, byte for byte: handed over
+//! by this test, and by the audio module itself (`wasp_modules::AUDIO` in the
+//! runtime on the port) playing the file as a podcast.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
 mod common;
@@ -12,8 +14,9 @@ use common::{erased_flash, pass, port};
 use md5::{Digest, Md5};
 use wasp_core::abi::decoder::{DecoderConfig, SampleInfo, SAMPLE_END_OF_STREAM};
 use wasp_core::abi::media::Codec;
+use wasp_core::abi::player::PlayerState;
 use wasp_core::abi::Status;
-use wasp_core::Port;
+use wasp_core::{Limits, Port, Runtime, Tick};
 use wasp_shim_mcu::vs1053::State;
 
 /// The podcast fixture (and, with ICY blocks, the radio one): 4 s of AAC-LC in
@@ -106,6 +109,53 @@ fn aac_frames_reach_the_chip_as_the_adts_stream_they_came_from() {
     assert_eq!(md5, clean);
     // Then the end of the stream (§10.5.1): endFillByte (0 in the model) only.
     assert!(!fill.is_empty() && fill.iter().all(|&b| b == 0));
+    assert!(port.board().errors.is_empty(), "{:?}", port.board().errors);
+}
+
+#[test]
+fn the_audio_module_plays_the_aac_podcast_into_the_chip_as_its_adts_file() {
+    let file = std::fs::read(FIXTURE).unwrap();
+    // The module's configuration: the fixture as its one station (a `.aac` path is
+    // ADTS), 16 KiB of buffer, as on the QEMU boards.
+    let config =
+        format!("station.0.name=Podcast\nstation.0.url=file:///{FIXTURE}\nbuffer_kib=16\n");
+    let limits = Limits {
+        guest_memory_bytes: 128 * 1024,
+        image_bytes: 48 * 1024,
+        init_fuel: 20_000_000,
+        ..Limits::small()
+    };
+    let mut runtime = Runtime::new(port(erased_flash()), limits, config.into_bytes());
+    runtime.load(wasp_modules::AUDIO).unwrap();
+    // The board's main loop on the virtual clock, bounded at 12 s for a 4 s stream.
+    let start = runtime.port_mut().now_us();
+    loop {
+        let port = runtime.port_mut();
+        let now = port.now_us();
+        if port.state == PlayerState::Ended && port.chip_idle() || now - start > 12_000_000 {
+            break;
+        }
+        match runtime.tick(now).unwrap() {
+            Tick::Ran { next_us } => {
+                let port = runtime.port_mut();
+                while port.now_us() < next_us {
+                    pass(port, 1_000);
+                }
+            }
+            Tick::Sliced => {}
+        }
+    }
+    let port = runtime.port_mut();
+    assert_eq!(port.state, PlayerState::Ended);
+    // Every frame of the file went through decoder_submit, once.
+    assert_eq!(port.counts.units as usize, raw_units(&file).0.len());
+    let sdi = port.board().sdi.0.borrow();
+    assert!(sdi.len() > file.len());
+    assert!(
+        sdi[..file.len()] == file[..],
+        "the chip's stream differs from the ADTS file"
+    );
+    assert!(sdi[file.len()..].iter().all(|&b| b == 0));
     assert!(port.board().errors.is_empty(), "{:?}", port.board().errors);
 }
 
