@@ -23,6 +23,7 @@
 
 extern crate alloc;
 
+mod custom;
 pub mod draw;
 mod error;
 pub mod guest;

@@ -12,6 +12,7 @@ use wasp_abi::player::{LogLevel, PlayerState, QoeReport, StateReason};
 use wasp_abi::section::{AbiSection, SECTION_NAME};
 use wasp_abi::{AbiVersion, Status, ABI_VERSION, EXPORT_INIT, EXPORT_MEMORY, EXPORT_TICK};
 
+use crate::custom;
 use crate::error::{Fault, FaultKind, LoadError, RunError};
 use crate::host::Host;
 use crate::imports::{self, Resolution};
@@ -306,6 +307,10 @@ impl<P: Port + 'static> Runtime<P> {
                 fuel_per_bytes_validated: 0,
             })
             .compilation_mode(mode)
+            // wasmi would keep every custom section for the module's life (the name
+            // section alone is 10-15 % of a module); `wasp.abi` is read from the
+            // bytes instead (`custom::find`).
+            .ignore_custom_sections(true)
             .set_max_stack_height(self.limits.max_stack_height)
             .set_max_recursion_depth(self.limits.max_recursion_depth)
             .set_max_cached_stacks(1);
@@ -558,11 +563,8 @@ fn check(
         });
     }
     let module = Module::new(engine, bytes).map_err(|e| LoadError::Malformed(e.to_string()))?;
-    let section = module
-        .custom_sections()
-        .find(|s| s.name() == SECTION_NAME)
-        .ok_or(LoadError::MissingAbiSection)?;
-    let abi = AbiSection::decode(section.data()).map_err(LoadError::BadAbiSection)?;
+    let section = custom::find(bytes, SECTION_NAME).ok_or(LoadError::MissingAbiSection)?;
+    let abi = AbiSection::decode(section).map_err(LoadError::BadAbiSection)?;
     let version = AbiVersion {
         major: abi.major,
         minor: abi.minor,
