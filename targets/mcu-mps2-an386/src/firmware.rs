@@ -2,13 +2,12 @@
 
 extern crate alloc;
 
-use core::alloc::{GlobalAlloc, Layout};
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
-use cortex_m_rt::{entry, exception, ExceptionFrame};
+use cortex_m_rt::{entry, exception};
 use embedded_alloc::LlffHeap;
 use wasp_core::abi::key::{Key, KeyAction};
 use wasp_core::abi::player::PlayerState;
@@ -21,46 +20,17 @@ use defmt_rtt as _;
 #[cfg(all(feature = "semihosting", not(feature = "rtt")))]
 use defmt_semihosting as _;
 
+use crate::exit::exit;
+use crate::heap::Counting;
 use crate::keys::{bouncy_press, two_presses, ScriptedPin};
 use crate::mps2::{HOLD_US, PRESS_MUTE, PRESS_VOLUME_DOWN, PRESS_VOLUME_UP};
+use crate::painted::stack_use;
 use crate::panel::hex;
 use crate::port::{kv_store, KvFlash, Mps2, Mps2Port, KV_BYTES};
-use crate::{board, clock, stack, trap};
-
-/// The heap allocator with a count of the bytes in use and their peak.
-struct CountingHeap {
-    heap: LlffHeap,
-    used: AtomicUsize,
-    peak: AtomicUsize,
-}
-
-// SAFETY: forwards to `LlffHeap`, which upholds `GlobalAlloc`'s contract; the
-// counters only observe the sizes.
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for CountingHeap {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller upholds `alloc`'s contract, passed on unchanged.
-        let ptr = unsafe { self.heap.alloc(layout) };
-        if !ptr.is_null() {
-            let used = self.used.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            self.peak.fetch_max(used, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller upholds `dealloc`'s contract, passed on unchanged.
-        unsafe { self.heap.dealloc(ptr, layout) };
-        self.used.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+use crate::{board, clock, trap};
 
 #[global_allocator]
-static HEAP: CountingHeap = CountingHeap {
-    heap: LlffHeap::empty(),
-    used: AtomicUsize::new(0),
-    peak: AtomicUsize::new(0),
-};
+static HEAP: Counting<LlffHeap> = Counting::new(LlffHeap::empty());
 
 /// Completed SysTick periods.
 static PERIODS: AtomicU32 = AtomicU32::new(0);
@@ -99,37 +69,6 @@ fn scripted_buttons() -> Buttons<ScriptedPin, 3> {
         ),
         Button::new(ScriptedPin::new(&MUTE, uptime_us), Key::Mute, Active::Low),
     ])
-}
-
-/// Ends the QEMU run (semihosting `SYS_EXIT`) with success or failure.
-fn exit(success: bool) -> ! {
-    use cortex_m_semihosting::debug;
-    debug::exit(if success {
-        debug::EXIT_SUCCESS
-    } else {
-        debug::EXIT_FAILURE
-    });
-    // Only reached without a debugger or QEMU to take the exit: reset.
-    cortex_m::peripheral::SCB::sys_reset()
-}
-
-/// Bytes of stack used so far and whether the stack reached the bottom of its region.
-fn stack_use() -> (usize, bool) {
-    extern "C" {
-        static _stack_end: u32;
-        static _stack_start: u32;
-    }
-    #[allow(unsafe_code)]
-    // SAFETY: cortex-m-rt's linker script defines both symbols as the bounds of the
-    // stack region (word-aligned, `_stack_end` below `_stack_start`); the words below
-    // the current stack pointer are only read, and nothing else uses them.
-    let words = unsafe {
-        let bottom = core::ptr::addr_of!(_stack_end);
-        let top = core::ptr::addr_of!(_stack_start);
-        let len = (top as usize - bottom as usize) / 4;
-        core::slice::from_raw_parts(bottom, len)
-    };
-    (stack::high_water(words), stack::overflowed(words))
 }
 
 /// Logs why the module did not load: the variant and its figures (no `core::fmt`,
@@ -200,7 +139,7 @@ fn main() -> ! {
     // (cortex-m-rt's `#[entry]` makes this `static mut` a unique `&mut`).
     #[allow(unsafe_code)]
     unsafe {
-        HEAP.heap
+        HEAP.inner()
             .init(HEAP_MEM.as_mut_ptr() as usize, board::HEAP_BYTES)
     }
 
@@ -229,14 +168,14 @@ fn main() -> ! {
     let port = Mps2::port(uptime_us, board::EPOCH_US, KvFlash::new(KV_FLASH));
     defmt::info!(
         "port up (panel, decoder chip), heap in use {=usize} B",
-        HEAP.used.load(Ordering::Relaxed)
+        HEAP.used()
     );
     let mut runtime = Runtime::new(port, limits, board::STATIONS.as_bytes().to_vec());
     match runtime.load(wasp_modules::AUDIO) {
         Ok(_) => defmt::info!(
             "loaded audio ({=usize} B), heap in use {=usize} B",
             wasp_modules::AUDIO.len(),
-            HEAP.used.load(Ordering::Relaxed)
+            HEAP.used()
         ),
         Err(error) => {
             log_load_error(&error);
@@ -340,8 +279,8 @@ fn main() -> ! {
     defmt::info!(
         "guest memory {=usize} B, heap in use {=usize} B, heap high-water {=usize} B",
         runtime.guest_memory_bytes(),
-        HEAP.used.load(Ordering::Relaxed),
-        HEAP.peak.load(Ordering::Relaxed)
+        HEAP.used(),
+        HEAP.peak()
     );
     defmt::info!("stack high-water {=usize} B", stack_bytes);
     let kept = volume_survives_a_restart(runtime.port_mut());
@@ -398,11 +337,11 @@ fn contain_faults(runtime: &mut Runtime<Mps2Port>) -> bool {
             return false;
         }
         if restart == 1 {
-            after_first = HEAP.used.load(Ordering::Relaxed);
+            after_first = HEAP.used();
         }
     }
     runtime.port_mut().quiet = false;
-    let after_all = HEAP.used.load(Ordering::Relaxed);
+    let after_all = HEAP.used();
     defmt::info!(
         "fault containment: {=u32} traps and restarts, heap in use after the first {=usize} B, after the last {=usize} B",
         RESTARTS,
@@ -438,23 +377,4 @@ fn volume_survives_a_restart(port: &mut Mps2Port) -> bool {
 /// Port time now (µs): the board's epoch plus the uptime.
 fn now_us() -> i64 {
     board::EPOCH_US.saturating_add(i64::try_from(uptime_us()).unwrap_or(i64::MAX))
-}
-
-#[exception]
-#[allow(unsafe_code)]
-unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
-    defmt::error!(
-        "HardFault at pc {=u32:#010x}, lr {=u32:#010x}",
-        frame.pc(),
-        frame.lr()
-    );
-    exit(false)
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
-    // Only the fact and no message: formatting `PanicInfo` would pull `core::fmt` and
-    // wasmi's Debug code into flash (~110 KB, FINDINGS.md).
-    defmt::error!("panic");
-    exit(false)
 }

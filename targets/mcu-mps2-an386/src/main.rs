@@ -31,8 +31,20 @@ mod panel;
 #[cfg(any(test, target_os = "none"))]
 mod stack;
 
+// The minimal firmware's counting heap, exit (HardFault and panic handlers) and
+// painted-stack report: the same here.
+#[cfg(target_os = "none")]
+#[path = "../../mcu-minimal/src/exit.rs"]
+mod exit;
 #[cfg(target_os = "none")]
 mod firmware;
+#[cfg(target_os = "none")]
+#[allow(dead_code)]
+#[path = "../../mcu-minimal/src/heap.rs"]
+mod heap;
+#[cfg(target_os = "none")]
+#[path = "../../mcu-minimal/src/painted.rs"]
+mod painted;
 #[cfg(target_os = "none")]
 mod port;
 #[cfg(target_os = "none")]

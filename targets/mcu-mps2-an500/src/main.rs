@@ -1,5 +1,5 @@
 //! Firmware for QEMU's `mps2-an500` board (Cortex-M7): the `mps2-an386` firmware
-//! (`wasp-core` running the `hello` module, defmt logs, heap and stack high-water
+//! (`wasp-core` running the audio module, defmt logs, heap and stack high-water
 //! marks, the verdict as QEMU's exit status) with this board's profile and `memory.x`.
 //!
 //! `cargo run --release` in this folder boots it in QEMU and decodes its log;
@@ -33,9 +33,21 @@ mod panel;
 #[path = "../../mcu-mps2-an386/src/stack.rs"]
 mod stack;
 
+// The minimal firmware's counting heap, exit (HardFault and panic handlers) and
+// painted-stack report: the same here.
+#[cfg(target_os = "none")]
+#[path = "../../mcu-minimal/src/exit.rs"]
+mod exit;
 #[cfg(target_os = "none")]
 #[path = "../../mcu-mps2-an386/src/firmware.rs"]
 mod firmware;
+#[cfg(target_os = "none")]
+#[allow(dead_code)]
+#[path = "../../mcu-minimal/src/heap.rs"]
+mod heap;
+#[cfg(target_os = "none")]
+#[path = "../../mcu-minimal/src/painted.rs"]
+mod painted;
 #[cfg(target_os = "none")]
 #[path = "../../mcu-mps2-an386/src/port.rs"]
 mod port;
