@@ -17,7 +17,8 @@
 //! * [`kv`] — the key-value store on NOR flash, wear levelled and safe against power
 //!   loss at any point (`sequential-storage`).
 //! * [`storage`] — files to fetch from (flash, SD card, the host's files through
-//!   semihosting) behind one read-only trait, and [`net`] — the seam a TCP/IP stack
+//!   semihosting) behind one read-only trait, with [`sdcard`] — FAT16/FAT32 on an SD
+//!   card (`embedded-sdmmc`) — as one backend, and [`net`] — the seam a TCP/IP stack
 //!   fills for connected devices (documented, not implemented here).
 //! * [`virt`] — parts for boards that lack them (QEMU): a VS1053 model paced by the
 //!   board's clock, and a NOR flash in RAM.
@@ -37,6 +38,7 @@ pub mod kv;
 pub mod net;
 pub mod port;
 pub mod queue;
+pub mod sdcard;
 pub mod st7789;
 pub mod storage;
 pub mod stripes;

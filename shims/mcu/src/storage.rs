@@ -6,8 +6,9 @@
 //! (`SYS_OPEN`, `SYS_FLEN`, `SYS_SEEK`, `SYS_READ`, `SYS_CLOSE`; "Semihosting for
 //! AArch32 and AArch64", §6) through a [`Semihost`] (on the target, `ArmSemihost`
 //! with the `semihosting` feature), and `StdFiles` (feature `std`, and in tests),
-//! which host builds and tests use. A board with an SD card or a flash file system
-//! implements [`Storage`] over its own driver.
+//! which host builds and tests use. [`SdFiles`](crate::sdcard::SdFiles) reads a FAT
+//! volume on an SD card; a board with a flash file system implements [`Storage`] over
+//! its own driver.
 
 /// Longest path, in bytes, without the NUL that semihosting adds.
 pub const MAX_PATH: usize = 255;
@@ -21,6 +22,10 @@ pub enum StorageError {
     InvalidPath,
     /// The medium failed, or an offset beyond what it can address.
     Io,
+    /// The backend cannot open another file now: all of its fixed number of handles
+    /// are in use, or (a backend that opens each file once, such as
+    /// [`SdFiles`](crate::sdcard::SdFiles)) this file is open already. Close one first.
+    InUse,
 }
 
 impl core::fmt::Display for StorageError {
@@ -29,6 +34,7 @@ impl core::fmt::Display for StorageError {
             StorageError::NotFound => "no such file",
             StorageError::InvalidPath => "path too long or holding a NUL byte",
             StorageError::Io => "storage read failed",
+            StorageError::InUse => "too many open files, or the file is open already",
         })
     }
 }
@@ -41,7 +47,8 @@ pub trait Storage {
     /// Opens the file at `path` for reading.
     ///
     /// # Errors
-    /// [`StorageError::NotFound`], [`StorageError::InvalidPath`], [`StorageError::Io`].
+    /// [`StorageError::NotFound`], [`StorageError::InvalidPath`], [`StorageError::Io`],
+    /// [`StorageError::InUse`].
     fn open(&mut self, path: &str) -> Result<Self::File, StorageError>;
 
     /// The file's length in bytes.
