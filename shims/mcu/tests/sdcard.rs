@@ -4,9 +4,15 @@
 //! copy whose cluster chain runs in two pieces, and a short-named note in the root.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
+mod common;
+
+use common::{erased_flash, port_with};
 use std::cell::Cell;
 use std::io::Read;
 use std::rc::Rc;
+use wasp_core::abi::fetch::{FetchRequest, FetchState};
+use wasp_core::abi::Status;
+use wasp_core::Port;
 use wasp_shim_mcu::sdcard::embedded_sdmmc::{Block, BlockCount, BlockDevice, BlockIdx};
 use wasp_shim_mcu::sdcard::{SdFile, SdFiles};
 use wasp_shim_mcu::storage::{Storage, StorageError, MAX_PATH};
@@ -452,5 +458,38 @@ fn blocks_that_fail_to_read_fail_the_reads_of_their_bytes_with_io() {
     assert_eq!(
         read_all(&mut files, "/README.TXT", 512).unwrap(),
         b"wasp test card\n"
+    );
+}
+
+#[test]
+fn the_port_fetches_the_radio_capture_from_the_card_with_its_headers() {
+    let tone = std::fs::read(TONE).unwrap();
+    let mut port = port_with(files(image()), erased_flash());
+    let id = port
+        .fetch_open(&FetchRequest::get(), "file:///radio/tone.mp3.icy", "")
+        .unwrap();
+    let info = port.fetch_info(id);
+    assert_eq!(info.content_length, tone.len() as i64);
+    let mut header = [0u8; 64];
+    let n = port.fetch_header(id, "icy-metaint", &mut header).unwrap();
+    assert_eq!(&header[..n], b"4000");
+    let n = port.fetch_header(id, "Content-Type", &mut header).unwrap();
+    assert_eq!(&header[..n], b"audio/mpeg");
+    let mut body = Vec::new();
+    let mut buf = [0u8; 1000];
+    loop {
+        match port.fetch_read(id, &mut buf) {
+            Ok(n) => body.extend_from_slice(&buf[..n]),
+            Err(Status::EndOfStream) => break,
+            Err(e) => panic!("{e:?} after {} bytes", body.len()),
+        }
+    }
+    assert!(body == tone, "the fetched body differs from the capture");
+    assert_eq!(port.fetch_info(id).state, FetchState::Done);
+    port.fetch_close(id);
+    assert_eq!(
+        port.fetch_open(&FetchRequest::get(), "file:///radio/none.mp3", "")
+            .err(),
+        Some(Status::NotFound)
     );
 }

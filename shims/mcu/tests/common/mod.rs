@@ -1,18 +1,19 @@
 //! The host board the tests build the MCU port on, as a board would build it: the
-//! host's files (`StdFiles`), the VS1053 model on a virtual clock with every SDI byte
+//! host's files (`StdFiles`, or any `Storage`: `port_with`), the VS1053 model on a virtual clock with every SDI byte
 //! kept, a panel bus that counts what it is sent, random bytes from `virt::Prng`,
 //! and the key-value store on a RAM NOR flash.
 #![allow(dead_code)] // each test uses part of it
 
 use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
+use std::marker::PhantomData;
 use std::rc::Rc;
 
 use embedded_hal::spi::{ErrorType, Operation, SpiDevice};
 use wasp_core::abi::player::LogLevel;
 use wasp_shim_mcu::kv::KvStore;
 use wasp_shim_mcu::port::{Board, McuPort, PartError, Parts};
-use wasp_shim_mcu::storage::StdFiles;
+use wasp_shim_mcu::storage::{StdFiles, Storage};
 use wasp_shim_mcu::virt::{DecoderModel, ModelDreq, ModelSci, ModelSdi, Prng, RamFlash, UnreadPin};
 use wasp_shim_mcu::vs1053::SdiObserver;
 
@@ -66,8 +67,8 @@ impl SdiObserver for SdiBytes {
     }
 }
 
-/// The host board.
-pub struct Host {
+/// The host board, fetching files from `F`.
+pub struct Host<F = StdFiles> {
     model: &'static RefCell<DecoderModel>,
     random: Prng,
     /// What the port reported failing.
@@ -76,17 +77,18 @@ pub struct Host {
     pub frames: Vec<u64>,
     /// What reached the chip's SDI.
     pub sdi: SdiBytes,
+    files: PhantomData<F>,
 }
 
-impl Host {
+impl<F> Host<F> {
     /// Stream bytes in the chip's buffer (played up to now).
     pub fn chip_level(&self) -> usize {
         self.model.borrow().level()
     }
 }
 
-impl Board for Host {
-    type Files = StdFiles;
+impl<F: Storage> Board for Host<F> {
+    type Files = F;
     type Sci = ModelSci<'static>;
     type Sdi = ModelSdi<'static>;
     type Dreq = ModelDreq<'static>;
@@ -126,12 +128,17 @@ impl Board for Host {
 
 /// A port on `flash` (erased, or as a previous port left it).
 pub fn port(flash: RamFlash<'static, PAGE>) -> McuPort<Host> {
+    port_with(StdFiles, flash)
+}
+
+/// A port fetching from `files`, on `flash`.
+pub fn port_with<F: Storage>(files: F, flash: RamFlash<'static, PAGE>) -> McuPort<Host<F>> {
     let model: &'static RefCell<DecoderModel> = Box::leak(Box::new(RefCell::new(
         DecoderModel::new(16_000, uptime() as i64).on_clock(uptime),
     )));
     let sdi = SdiBytes::default();
     let parts = Parts {
-        files: StdFiles,
+        files,
         sci: ModelSci(model),
         sdi: ModelSdi(model),
         dreq: ModelDreq(model),
@@ -148,6 +155,7 @@ pub fn port(flash: RamFlash<'static, PAGE>) -> McuPort<Host> {
             errors: Vec::new(),
             frames: Vec::new(),
             sdi,
+            files: PhantomData,
         },
         parts,
         uptime,
@@ -164,7 +172,7 @@ pub fn erased_flash() -> RamFlash<'static, PAGE> {
 
 /// Lets `us` of virtual time pass a millisecond at a time, the main loop feeding the
 /// chip meanwhile.
-pub fn pass(port: &mut McuPort<Host>, us: u64) {
+pub fn pass<F: Storage>(port: &mut McuPort<Host<F>>, us: u64) {
     let end = NOW_US.with(Cell::get) + us;
     while NOW_US.with(Cell::get) < end {
         NOW_US.with(|now| now.set((now.get() + 1000).min(end)));
