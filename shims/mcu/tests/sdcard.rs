@@ -1,6 +1,6 @@
-//! Files on an SD card (`sdcard::SdFiles`) read from a FAT16 card image in RAM: the
-//! image (`fixtures/sdcard/card.img.gz`, made by `fixtures/sdcard/make.sh` with
-//! mkfs.fat and mtools) holds the radio fixture under `/radio` by its long names, a
+//! Files on an SD card (`sdcard::SdFiles`) read from FAT16 and FAT32 card images in
+//! RAM: each image (`fixtures/sdcard/card.img.gz` and `card32.img.gz`, made by
+//! `fixtures/sdcard/make.sh` with mkfs.fat and mtools) holds the radio fixture under `/radio` by its long names, a
 //! copy whose cluster chain runs in two pieces, and a short-named note in the root.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code
 
@@ -17,17 +17,29 @@ use wasp_shim_mcu::sdcard::embedded_sdmmc::{Block, BlockCount, BlockDevice, Bloc
 use wasp_shim_mcu::sdcard::{SdFile, SdFiles};
 use wasp_shim_mcu::storage::{Storage, StorageError, MAX_PATH};
 
-/// The gzipped card image.
+/// The gzipped FAT16 card image.
 const CARD: &[u8] = include_bytes!("fixtures/sdcard/card.img.gz");
+/// The gzipped FAT32 card image.
+const CARD32: &[u8] = include_bytes!("fixtures/sdcard/card32.img.gz");
 /// The radio fixture the image holds, as committed.
 const TONE: &str = "../../hardware-tests/mcu/radio/tone.mp3.icy";
 const HEADERS: &str = "../../hardware-tests/mcu/radio/tone.mp3.icy.headers";
 /// The partition's first sector (make.sh: `part_start`).
 const PARTITION: usize = 2048 * 512;
 
+/// The FAT16 card's bytes.
 fn image() -> Vec<u8> {
+    gunzip(CARD)
+}
+
+/// The FAT16 and the FAT32 card's bytes.
+fn both_images() -> [Vec<u8>; 2] {
+    [gunzip(CARD), gunzip(CARD32)]
+}
+
+fn gunzip(gz: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::new();
-    flate2::read::GzDecoder::new(CARD)
+    flate2::read::GzDecoder::new(gz)
         .read_to_end(&mut bytes)
         .unwrap();
     bytes
@@ -115,7 +127,13 @@ fn read_all<S: Storage>(files: &mut S, path: &str, chunk: usize) -> Result<Vec<u
 fn files_read_whole_equal_the_originals_in_every_chunk_size() {
     let tone = std::fs::read(TONE).unwrap();
     let headers = std::fs::read(HEADERS).unwrap();
-    let mut files = files(image());
+    for image in both_images() {
+        files_read_whole_equal(&tone, &headers, image);
+    }
+}
+
+fn files_read_whole_equal(tone: &[u8], headers: &[u8], image: Vec<u8>) {
+    let mut files = files(image);
     for chunk in [1, 3, 511, 512, 513, 1000, 4096, 40_000] {
         for path in ["/radio/tone.mp3.icy", "/radio/split.mp3"] {
             let read = read_all(&mut files, path, chunk).unwrap();
@@ -133,8 +151,14 @@ fn files_read_whole_equal_the_originals_in_every_chunk_size() {
 #[test]
 fn reads_at_any_offset_give_the_bytes_there_and_stop_at_the_end() {
     let tone = std::fs::read(TONE).unwrap();
+    for image in both_images() {
+        reads_at_any_offset(&tone, image);
+    }
+}
+
+fn reads_at_any_offset(tone: &[u8], image: Vec<u8>) {
     let len = tone.len();
-    let mut files = files(image());
+    let mut files = files(image);
     for path in ["radio/tone.mp3.icy", "radio/split.mp3"] {
         let mut file = files.open(path).unwrap();
         assert_eq!(files.size(&mut file).unwrap(), len as u64);
@@ -464,7 +488,13 @@ fn blocks_that_fail_to_read_fail_the_reads_of_their_bytes_with_io() {
 #[test]
 fn the_port_fetches_the_radio_capture_from_the_card_with_its_headers() {
     let tone = std::fs::read(TONE).unwrap();
-    let mut port = port_with(files(image()), erased_flash());
+    for image in both_images() {
+        fetch_through_the_port(&tone, image);
+    }
+}
+
+fn fetch_through_the_port(tone: &[u8], image: Vec<u8>) {
+    let mut port = port_with(files(image), erased_flash());
     let id = port
         .fetch_open(&FetchRequest::get(), "file:///radio/tone.mp3.icy", "")
         .unwrap();
@@ -492,4 +522,48 @@ fn the_port_fetches_the_radio_capture_from_the_card_with_its_headers() {
             .err(),
         Some(Status::NotFound)
     );
+}
+
+#[test]
+fn a_fat32_card_with_a_bad_root_cluster_or_links_fails_with_io() {
+    let clean = gunzip(CARD32);
+    // FAT32 boot sector (FAT spec §3.1): the root folder's first cluster at 44, the
+    // reserved sectors at 14, one FAT's sectors at 36.
+    for root_cluster in [0u32, 1, 0x0FFF_FFF0, u32::MAX] {
+        let mut image = clean.clone();
+        image[PARTITION + 44..PARTITION + 48].copy_from_slice(&root_cluster.to_le_bytes());
+        for result in read_everything(image) {
+            assert_eq!(
+                result.err(),
+                Some(StorageError::Io),
+                "root {root_cluster:#x}"
+            );
+        }
+    }
+    let field = |at: usize, len: usize| {
+        let mut bytes = [0u8; 4];
+        bytes[..len].copy_from_slice(&clean[PARTITION + at..PARTITION + at + len]);
+        u32::from_le_bytes(bytes) as usize
+    };
+    let fat = PARTITION + field(14, 2) * 512;
+    let fat_len = field(36, 4) * 512;
+    // Every link past the volume (below the bad mark), to cluster 1, or free: the
+    // 32 KiB files cannot be read past their first cluster.
+    for link in [0x0FFF_FFF0u32, 0x0100_0000, 1, 0] {
+        let mut image = clean.clone();
+        for at in (fat + 8..fat + fat_len).step_by(4) {
+            image[at..at + 4].copy_from_slice(&link.to_le_bytes());
+        }
+        let results = read_everything(image);
+        assert_eq!(
+            results[0].as_ref().err(),
+            Some(&StorageError::Io),
+            "{link:#x}"
+        );
+        for result in results {
+            if let Err(e) = result {
+                assert!(matches!(e, StorageError::Io | StorageError::NotFound));
+            }
+        }
+    }
 }
