@@ -19,6 +19,52 @@ pub fn micros(periods: u32, current: u32) -> u64 {
         + u64::from(elapsed_cycles / (CORE_CLOCK_HZ / 1_000_000))
 }
 
+/// The running clock on the target: SysTick's interrupt counts periods.
+#[cfg(target_os = "none")]
+mod systick {
+    use core::sync::atomic::{AtomicU32, Ordering};
+
+    use cortex_m::peripheral::syst::SystClkSource;
+    use cortex_m::peripheral::SYST;
+    use cortex_m_rt::exception;
+
+    use super::{micros, RELOAD};
+
+    /// Completed SysTick periods.
+    static PERIODS: AtomicU32 = AtomicU32::new(0);
+
+    #[exception]
+    fn SysTick() {
+        PERIODS.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Starts SysTick on the core clock, interrupting every period.
+    pub fn start(syst: &mut SYST) {
+        syst.set_clock_source(SystClkSource::Core);
+        syst.set_reload(RELOAD);
+        syst.clear_current();
+        syst.enable_interrupt();
+        syst.enable_counter();
+    }
+
+    /// Microseconds since the clock started. Reads the period count on both sides of
+    /// the counter so a wrap between the reads is not lost.
+    pub fn uptime_us() -> u64 {
+        loop {
+            let before = PERIODS.load(Ordering::Relaxed);
+            let current = SYST::get_current();
+            if PERIODS.load(Ordering::Relaxed) == before {
+                return micros(before, current);
+            }
+        }
+    }
+
+    defmt::timestamp!("{=u64:us}", uptime_us());
+}
+
+#[cfg(target_os = "none")]
+pub use systick::{start, uptime_us};
+
 #[cfg(test)]
 mod tests {
     use super::*;

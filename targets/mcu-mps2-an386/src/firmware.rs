@@ -3,11 +3,8 @@
 extern crate alloc;
 
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicU32, Ordering};
 
-use cortex_m::peripheral::syst::SystClkSource;
-use cortex_m::peripheral::SYST;
-use cortex_m_rt::{entry, exception};
+use cortex_m_rt::entry;
 use embedded_alloc::LlffHeap;
 use wasp_core::abi::key::{Key, KeyAction};
 use wasp_core::abi::player::PlayerState;
@@ -32,27 +29,7 @@ use crate::{board, clock, trap};
 #[global_allocator]
 static HEAP: Counting<LlffHeap> = Counting::new(LlffHeap::empty());
 
-/// Completed SysTick periods.
-static PERIODS: AtomicU32 = AtomicU32::new(0);
-
-#[exception]
-fn SysTick() {
-    PERIODS.fetch_add(1, Ordering::Relaxed);
-}
-
-/// Microseconds since the clock started. Reads the period count on both sides of the
-/// counter so a wrap between the reads is not lost.
-fn uptime_us() -> u64 {
-    loop {
-        let before = PERIODS.load(Ordering::Relaxed);
-        let current = SYST::get_current();
-        if PERIODS.load(Ordering::Relaxed) == before {
-            return clock::micros(before, current);
-        }
-    }
-}
-
-defmt::timestamp!("{=u64:us}", uptime_us());
+use clock::uptime_us;
 
 /// The board's buttons: volume up, volume down and mute on scripted active-low pins
 /// (keys the device handles; the module leaves volume to it).
@@ -147,11 +124,7 @@ fn main() -> ! {
         defmt::error!("peripherals already taken");
         exit(false)
     };
-    core.SYST.set_clock_source(SystClkSource::Core);
-    core.SYST.set_reload(clock::RELOAD);
-    core.SYST.clear_current();
-    core.SYST.enable_interrupt();
-    core.SYST.enable_counter();
+    clock::start(&mut core.SYST);
 
     defmt::info!(
         "{=str}: heap {=usize} B, guest memory cap {=usize} B",

@@ -5,10 +5,7 @@
 extern crate alloc;
 
 use core::mem::MaybeUninit;
-use core::sync::atomic::{AtomicU32, Ordering};
 
-use cortex_m::peripheral::syst::SystClkSource;
-use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use defmt_rtt as _;
 use embassy_stm32::flash::Flash;
@@ -39,27 +36,7 @@ embassy_stm32::bind_interrupts!(struct Irqs {
 #[global_allocator]
 static HEAP: Counting<LlffHeap> = Counting::new(LlffHeap::empty());
 
-/// Completed SysTick periods.
-static PERIODS: AtomicU32 = AtomicU32::new(0);
-
-#[exception]
-fn SysTick() {
-    PERIODS.fetch_add(1, Ordering::Relaxed);
-}
-
-/// Microseconds since the clock started. Reads the period count on both sides of the
-/// counter so a wrap between the reads is not lost.
-fn uptime_us() -> u64 {
-    loop {
-        let before = PERIODS.load(Ordering::Relaxed);
-        let current = SYST::get_current();
-        if PERIODS.load(Ordering::Relaxed) == before {
-            return clock::micros(before, current);
-        }
-    }
-}
-
-defmt::timestamp!("{=u64:us}", uptime_us());
+use clock::uptime_us;
 
 /// Port time now (µs): the board's epoch plus the uptime.
 fn now_us() -> i64 {
@@ -153,11 +130,7 @@ fn main() -> ! {
         defmt::error!("core peripherals already taken");
         reset()
     };
-    core.SYST.set_clock_source(SystClkSource::Core);
-    core.SYST.set_reload(clock::RELOAD);
-    core.SYST.clear_current();
-    core.SYST.enable_interrupt();
-    core.SYST.enable_counter();
+    clock::start(&mut core.SYST);
 
     defmt::info!(
         "{=str}: heap {=usize} B, guest memory cap {=usize} B",
