@@ -8,7 +8,7 @@
 mod common;
 use common::*;
 use wasp_abi::imports::{ValType, IMPORTS};
-use wasp_abi::Status;
+use wasp_abi::{Status, EXPORT_INIT, EXPORT_MEMORY, EXPORT_TICK};
 use wasp_core::Tick;
 
 /// Past the end of the one-page memory.
@@ -173,10 +173,10 @@ fn case_module(name: &str, args: &[i64]) -> Vec<u8> {
     let wat = format!(
         r#"(module
             (import "wasp" "{name}" (func $f (param {}) (result i32)))
-            (memory (export "memory") 1)
+            (memory (export "{EXPORT_MEMORY}") 1)
             (data (i32.const 0) "{}")
-            (func (export "wasp_init") (result i32) i32.const 0)
-            (func (export "wasp_tick") (param i64) (result i64) (i64.extend_i32_s (call $f {call_args}))))"#,
+            (func (export "{EXPORT_INIT}") (result i32) i32.const 0)
+            (func (export "{EXPORT_TICK}") (param i64) (result i64) (i64.extend_i32_s (call $f {call_args}))))"#,
         params.join(" "),
         wat_data(&blob()),
     );
